@@ -1,0 +1,50 @@
+# Weir: `make` builds build/weir; `make run`, `make test`, `make bench`, `make fuzz`.
+# Every target installs the Debian packages it needs first (see scripts/deps.sh).
+JOBS ?= $(shell nproc)
+BUILD_TYPE ?= Release
+
+.PHONY: all deps build run test unit integration asan bench fuzz format format-check clean
+
+all: build
+
+deps:
+	@scripts/deps.sh
+
+build: deps
+	cmake -S . -B build -DCMAKE_BUILD_TYPE=$(BUILD_TYPE) >/dev/null
+	cmake --build build -j $(JOBS)
+
+run: build
+	./build/weir
+
+unit: build
+	cd build && ctest --output-on-failure -j $(JOBS)
+
+integration: build
+	WEIR_BIN=$(CURDIR)/build/weir /usr/bin/python3 -m pytest -q -x tests/integration
+
+# The sanitizer build: ASan + UBSan over the unit tests and the wire tests.
+asan: deps
+	cmake -S . -B build-asan -DCMAKE_BUILD_TYPE=Debug -DWEIR_SANITIZE=ON >/dev/null
+	cmake --build build-asan -j $(JOBS)
+	cd build-asan && ctest --output-on-failure -j $(JOBS)
+	WEIR_BIN=$(CURDIR)/build-asan/weir WEIR_SLOW=1 /usr/bin/python3 -m pytest -q -x tests/integration
+
+test: unit integration asan
+
+bench: build
+	bench/bench.sh
+
+fuzz: deps
+	CC=clang CXX=clang++ cmake -S . -B build-fuzz -DCMAKE_BUILD_TYPE=Debug -DWEIR_FUZZ=ON >/dev/null
+	cmake --build build-fuzz -j $(JOBS) --target resp_parser_fuzz
+	./build-fuzz/tests/fuzz/resp_parser_fuzz -max_total_time=$${FUZZ_SECONDS:-60} -detect_leaks=1 tests/fuzz/corpus
+
+format:
+	clang-format-14 -i $$(git ls-files '*.cc' '*.h')
+
+format-check:
+	clang-format-14 --dry-run -Werror $$(git ls-files '*.cc' '*.h')
+
+clean:
+	rm -rf build build-asan build-fuzz

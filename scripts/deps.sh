@@ -1,0 +1,15 @@
+#!/usr/bin/env bash
+# Installs the Debian 12 packages Weir builds, tests and benchmarks with; a no-op when all are present.
+set -euo pipefail
+pkgs=(g++ cmake make pkg-config clang clang-format-14 libclang-rt-14-dev
+      libabsl-dev libmimalloc-dev libxxhash-dev libgtest-dev libgmock-dev libbenchmark-dev
+      python3-redis python3-pytest redis-server redis-tools tcl)
+missing=()
+for p in "${pkgs[@]}"; do
+  dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'install ok installed' || missing+=("$p")
+done
+[ ${#missing[@]} -eq 0 ] && exit 0
+echo "installing: ${missing[*]}"
+SUDO=""; [ "$(id -u)" -ne 0 ] && SUDO=sudo
+$SUDO apt-get update -qq
+DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq --no-install-recommends "${missing[@]}"
