@@ -1,0 +1,194 @@
+// What every command family sees: the command spec (the row of the command table), the client
+// session, and the context a handler runs in. Handlers never touch sockets.
+#pragma once
+
+#include <atomic>
+#include <cstdint>
+#include <functional>
+#include <memory>
+#include <mutex>
+#include <span>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "engine/engine.h"
+#include "protocol/reply_builder.h"
+
+namespace weir {
+class Config;
+}
+
+namespace weir::commands {
+
+using ArgList = std::span<const std::string_view>;
+
+// Redis's command flags (COMMAND INFO reports them by these names), plus Weir's locking scope.
+enum CommandFlag : uint32_t {
+  kWrite = 1u << 0,
+  kReadOnly = 1u << 1,
+  kDenyOom = 1u << 2,
+  kAdmin = 1u << 3,
+  kPubSub = 1u << 4,
+  kNoScript = 1u << 5,
+  kBlocking = 1u << 6,
+  kLoading = 1u << 7,
+  kStale = 1u << 8,
+  kSkipMonitor = 1u << 9,
+  kSkipSlowlog = 1u << 10,
+  kFast = 1u << 11,
+  kNoAuth = 1u << 12,
+  kMayReplicate = 1u << 13,
+  kNoMandatoryKeys = 1u << 14,
+  kNoMulti = 1u << 15,
+  kMovableKeys = 1u << 16,
+  kAllowBusy = 1u << 17,
+  kSentinel = 1u << 18,
+  kOnlySentinel = 1u << 19,
+  // Weir: the command reads or writes the whole database (FLUSHALL, KEYS, DBSIZE...) and runs
+  // with every shard locked.
+  kAllShards = 1u << 28,
+  // Weir: the command runs without any shard lock (connection and server commands).
+  kNoLock = 1u << 29,
+};
+
+// One key specification, as COMMAND INFO and COMMAND GETKEYS report it: keys start at
+// begin_index and run to last_key (negative: counted from the end) every key_step arguments.
+struct KeySpec {
+  int begin_index = 0;
+  int last_key = 0;
+  int key_step = 1;
+  std::vector<std::string> flags;  // "RW", "ACCESS", "UPDATE", "OW", "RM", "INSERT", "DELETE"...
+};
+
+struct CommandContext;
+using Handler = void (*)(CommandContext&);
+// For commands whose key positions depend on their arguments (e.g. numkeys): appends the
+// indexes of the key arguments.
+using KeyFinder = void (*)(ArgList args, std::vector<int>* key_indexes);
+
+struct CommandStats {
+  std::atomic<int64_t> calls{0};
+  std::atomic<int64_t> usec{0};
+  std::atomic<int64_t> rejected_calls{0};
+  std::atomic<int64_t> failed_calls{0};
+};
+
+struct CommandSpec {
+  std::string name;  // lowercase; subcommands as "client|kill" in fullname
+  int arity = 0;     // N: exactly N args (name included); -N: at least N
+  uint32_t flags = 0;
+  std::vector<std::string> acl_categories;  // without '@': "string", "fast", "write"...
+  std::vector<KeySpec> key_specs;
+  KeyFinder key_finder = nullptr;
+  Handler handler = nullptr;
+  // Docs for COMMAND DOCS.
+  std::string summary;
+  std::string since;
+  std::string group;
+  std::string complexity;
+  std::vector<std::string> tips;
+  // Container commands (CLIENT, CONFIG, ...) dispatch on their subcommands.
+  std::vector<std::unique_ptr<CommandSpec>> subcommands;
+  const CommandSpec* parent = nullptr;
+  mutable CommandStats stats;
+
+  std::string FullName() const { return parent ? parent->name + "|" + name : name; }
+  const CommandSpec* FindSubcommand(std::string_view sub) const;
+  // Indexes of the key arguments of this invocation.
+  void KeyIndexes(ArgList args, std::vector<int>* out) const;
+};
+
+// A client's command-level state: selected database, protocol, auth, MULTI/WATCH, flags.
+// Owned by the server's connection; the dispatcher and handlers read and update it.
+// Fields other threads read for CLIENT LIST are atomics or guarded by info_mu.
+struct Session {
+  enum class ReplyMode { kOn, kOff, kSkipNext, kSkipThis };
+
+  uint64_t id = 0;
+  int db = 0;
+  // What CLIENT LIST shows of this session to other threads, published after each command.
+  enum ShownFlag : uint32_t { kShowMulti = 1, kShowDirtyCas = 2, kShowNoEvict = 4, kShowNoTouch = 8 };
+  std::atomic<int> shown_db{0};
+  std::atomic<uint32_t> shown_flags{0};
+  std::atomic<int> shown_multi_count{-1};
+  void Publish();
+  mutable std::mutex info_mu;     // guards name, lib_name, lib_ver, user
+  int resp = 2;
+  bool authenticated = false;
+  std::string name;
+  std::string lib_name;
+  std::string lib_ver;
+  std::string user = "default";
+  bool no_touch = false;
+  bool no_evict = false;
+  ReplyMode reply_mode = ReplyMode::kOn;
+  bool close_after_reply = false;
+  std::atomic<const CommandSpec*> last_spec{nullptr};
+  int64_t created_ms = 0;
+  int64_t last_interaction_ms = 0;
+
+  // MULTI: queued commands own their arguments.
+  bool in_multi = false;
+  bool multi_error = false;
+  std::vector<std::vector<std::string>> queued;
+
+  // WATCH: keys by database; the dirty flag is set by any thread that writes one.
+  engine::WatchClient watch;
+  std::vector<std::pair<int, std::string>> watched_keys;
+};
+
+// What commands may ask of the server they run in (implemented in server/).
+class ServerApi {
+ public:
+  virtual ~ServerApi() = default;
+
+  virtual Config& config() = 0;
+  virtual engine::Engine& engine() = 0;
+
+  // CLIENT LIST / INFO lines for one client, and the clients matching a CLIENT KILL or LIST
+  // filter; the filter function sees each client's session and its address strings.
+  struct ClientFilter {
+    std::vector<uint64_t> ids;
+    std::string type;  // "normal", "pubsub", "master", "replica", or empty
+    std::string addr, laddr, user;
+    int64_t max_age_s = 0;
+    bool skip_me = true;
+    bool any_field = false;
+  };
+  virtual std::string ClientInfo(const Session& session) = 0;
+  virtual std::string ClientList(const ClientFilter& filter) = 0;
+  virtual int KillClients(const ClientFilter& filter, const Session& self) = 0;
+  // Pauses clients until until_ms (all commands, or only writes).
+  virtual void PauseClients(int64_t until_ms, bool writes_only) = 0;
+  virtual void UnpauseClients() = 0;
+  // SHUTDOWN: returns false with err set when refused.
+  virtual bool Shutdown(bool nosave, bool save, bool now, bool force, bool abort,
+                        std::string* err) = 0;
+
+  // INFO: the server/clients/stats figures only the server knows.
+  virtual void AppendInfo(std::string_view section, std::string* out) = 0;
+  virtual void ResetStats() = 0;
+  virtual int64_t LastSaveTime() = 0;
+  virtual bool RewriteConfig(std::string* err) = 0;
+  // Applies a CONFIG SET of a directive the server owns (port, maxclients...).
+  virtual void ConfigChanged(std::string_view name) = 0;
+};
+
+class Dispatcher;
+
+struct CommandContext {
+  const CommandSpec& spec;
+  Dispatcher& dispatcher;
+  ArgList args;  // args[0] is the command name
+  protocol::ReplyBuilder& reply;
+  Session& session;
+  engine::DbView& db;
+  engine::LockSet& locks;
+  ServerApi& server;
+
+  size_t argc() const { return args.size(); }
+  std::string_view arg(size_t i) const { return args[i]; }
+};
+
+}  // namespace weir::commands

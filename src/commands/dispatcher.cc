@@ -1,0 +1,204 @@
+// Request dispatch: Redis's processCommand checks, shard locking, handler call, stats.
+#include "commands/dispatcher.h"
+
+#include "common/strings.h"
+
+#include "protocol/errors.h"
+
+namespace weir::commands {
+
+Dispatcher::Dispatcher(CommandRegistry& registry, ServerApi& server)
+    : registry_(registry), server_(server) {}
+
+namespace {
+
+std::string UnknownCommandError(ArgList args) {
+  std::string list;
+  for (size_t i = 1; i < args.size() && list.size() < 128; ++i) {
+    size_t room = 128 - list.size();
+    StrAppend(&list, "'", args[i].substr(0, room), "' ");
+  }
+  return StrCat("ERR unknown command '", args[0].substr(0, 128),
+                      "', with args beginning with: ", list);
+}
+
+std::string UnknownSubcommandError(ArgList args) {
+  std::string upper(args[0]);
+  for (char& c : upper) c = static_cast<char>(toupper(static_cast<unsigned char>(c)));
+  return StrCat("ERR unknown subcommand '", args[1].substr(0, 128), "'. Try ", upper,
+                      " HELP.");
+}
+
+bool ArityOk(const CommandSpec& spec, size_t argc) {
+  int n = static_cast<int>(argc);
+  return spec.arity > 0 ? n == spec.arity : n >= -spec.arity;
+}
+
+// Commands that run immediately even inside MULTI (everything else is queued).
+bool RunsInsideMulti(const CommandSpec& spec) {
+  const std::string& n = spec.parent ? spec.parent->name : spec.name;
+  return n == "exec" || n == "discard" || n == "multi" || n == "watch" || n == "quit" ||
+         n == "reset";
+}
+
+}  // namespace
+
+void Dispatcher::Reject(Session& session, protocol::ReplyBuilder& reply, const CommandSpec* spec,
+                        std::string_view error) {
+  reply.Error(error);
+  CountError(error);
+  rejected_commands_.fetch_add(1, std::memory_order_relaxed);
+  if (spec != nullptr) spec->stats.rejected_calls.fetch_add(1, std::memory_order_relaxed);
+  // A rejected command inside MULTI makes EXEC fail with EXECABORT.
+  if (session.in_multi) session.multi_error = true;
+}
+
+Dispatcher::Outcome Dispatcher::Execute(Session& session, ArgList args,
+                                        protocol::ReplyBuilder& reply) {
+  bool unknown_sub = false;
+  const CommandSpec* spec = registry_.Resolve(args, &unknown_sub);
+  if (spec == nullptr) {
+    Reject(session, reply, nullptr,
+           unknown_sub ? UnknownSubcommandError(args) : UnknownCommandError(args));
+    return Outcome::kDone;
+  }
+  if (!ArityOk(*spec, args.size())) {
+    Reject(session, reply, spec,
+           StrCat("ERR wrong number of arguments for '", spec->FullName(), "' command"));
+    return Outcome::kDone;
+  }
+  if (!session.authenticated && !(spec->flags & kNoAuth)) {
+    Reject(session, reply, spec, protocol::errors::kNoAuth);
+    return Outcome::kDone;
+  }
+  int64_t now = engine::NowMs();
+  if (IsPaused(*spec, session, now)) return Outcome::kPaused;
+
+  if (session.in_multi && !RunsInsideMulti(*spec)) {
+    if (spec->flags & kNoMulti) {
+      Reject(session, reply, spec, protocol::errors::kNotSupportedInMulti);
+      return Outcome::kDone;
+    }
+    std::vector<std::string> owned(args.begin(), args.end());
+    session.queued.push_back(std::move(owned));
+    reply.SimpleString("QUEUED");
+    session.Publish();
+    return Outcome::kDone;
+  }
+
+  engine::LockSet locks(server_.engine());
+  CollectLocks(*spec, args, locks);
+  locks.Lock();
+  ExecuteLocked(session, *spec, args, reply, locks);
+  return Outcome::kDone;
+}
+
+void Dispatcher::CollectLocks(const CommandSpec& spec, ArgList args,
+                              engine::LockSet& locks) const {
+  if (spec.flags & kNoLock) return;
+  if (spec.flags & kAllShards) {
+    locks.AddAll();
+    return;
+  }
+  thread_local std::vector<int> indexes;
+  indexes.clear();
+  spec.KeyIndexes(args, &indexes);
+  for (int i : indexes) locks.AddKey(args[i]);
+}
+
+void Dispatcher::ExecuteLocked(Session& session, const CommandSpec& spec, ArgList args,
+                               protocol::ReplyBuilder& reply, engine::LockSet& locks) {
+  int64_t start = engine::NowUs();
+  engine::DbView db(server_.engine(), session.db, start / 1000);
+  db.set_no_touch(session.no_touch && spec.name != "touch");
+  int64_t errors_before = reply.errors_emitted();
+  CommandContext ctx{spec, *this, args, reply, session, db, locks, server_};
+  // Published before running, as CLIENT LIST shows the command in progress (cmd=client|list).
+  session.last_spec.store(&spec, std::memory_order_relaxed);
+  spec.handler(ctx);
+  int64_t elapsed = engine::NowUs() - start;
+  spec.stats.calls.fetch_add(1, std::memory_order_relaxed);
+  spec.stats.usec.fetch_add(elapsed, std::memory_order_relaxed);
+  total_commands_.fetch_add(1, std::memory_order_relaxed);
+  if (reply.errors_emitted() != errors_before) {
+    spec.stats.failed_calls.fetch_add(1, std::memory_order_relaxed);
+    CountError(reply.last_error());
+  }
+  session.Publish();
+}
+
+void Session::Publish() {
+  shown_db.store(db, std::memory_order_relaxed);
+  uint32_t f = 0;
+  if (in_multi) f |= kShowMulti;
+  if (watch.dirty.load(std::memory_order_relaxed)) f |= kShowDirtyCas;
+  if (no_evict) f |= kShowNoEvict;
+  if (no_touch) f |= kShowNoTouch;
+  shown_flags.store(f, std::memory_order_relaxed);
+  shown_multi_count.store(in_multi ? static_cast<int>(queued.size()) : -1,
+                          std::memory_order_relaxed);
+}
+
+void Dispatcher::SetPause(int64_t until_ms, bool writes_only) {
+  // Redis keeps the stricter of two overlapping pauses.
+  bool was_all = pause_until_ms_.load() > engine::NowMs() && !pause_writes_only_.load();
+  pause_writes_only_.store(writes_only && !was_all);
+  int64_t cur = pause_until_ms_.load();
+  pause_until_ms_.store(std::max(cur, until_ms));
+}
+
+void Dispatcher::ClearPause() { pause_until_ms_.store(0); }
+
+bool Dispatcher::IsPaused(const CommandSpec& spec, const Session& session, int64_t now_ms) const {
+  if (now_ms >= pause_until_ms_.load(std::memory_order_relaxed)) return false;
+  if (!pause_writes_only_.load(std::memory_order_relaxed)) return true;
+  // WRITE pauses hold commands that may change data; EXEC counts if it queued any.
+  bool writes = (spec.flags & (kWrite | kMayReplicate)) != 0;
+  if (spec.name == "exec") {
+    for (const auto& q : session.queued) {
+      bool unknown = false;
+      std::vector<std::string_view> a(q.begin(), q.end());
+      const CommandSpec* s = registry_.Resolve(a, &unknown);
+      if (s != nullptr && (s->flags & (kWrite | kMayReplicate))) writes = true;
+    }
+  }
+  return writes;
+}
+
+void Dispatcher::CountError(std::string_view error_text) {
+  std::string_view prefix = error_text.substr(0, error_text.find(' '));
+  std::lock_guard lock(error_mu_);
+  for (auto& [name, count] : error_counts_) {
+    if (name == prefix) {
+      ++count;
+      return;
+    }
+  }
+  error_counts_.emplace_back(std::string(prefix), 1);
+}
+
+std::vector<std::pair<std::string, int64_t>> Dispatcher::ErrorStats() {
+  std::lock_guard lock(error_mu_);
+  return error_counts_;
+}
+
+void Dispatcher::ResetStats() {
+  {
+    std::lock_guard lock(error_mu_);
+    error_counts_.clear();
+  }
+  total_commands_ = 0;
+  rejected_commands_ = 0;
+  for (CommandSpec* spec : registry_.all()) {
+    auto reset = [](const CommandSpec& s) {
+      s.stats.calls = 0;
+      s.stats.usec = 0;
+      s.stats.rejected_calls = 0;
+      s.stats.failed_calls = 0;
+    };
+    reset(*spec);
+    for (auto& sub : spec->subcommands) reset(*sub);
+  }
+}
+
+}  // namespace weir::commands

@@ -1,0 +1,62 @@
+// The dispatcher: from a parsed request to a reply. It resolves the command, applies Redis's
+// pre-execution checks in processCommand's order (existence, arity, auth, pause, MULTI
+// queueing), locks the shards of the command's keys, runs the handler and counts stats.
+#pragma once
+
+#include <atomic>
+#include <mutex>
+#include <string>
+#include <vector>
+
+#include "commands/registry.h"
+
+namespace weir::commands {
+
+class Dispatcher {
+ public:
+  enum class Outcome { kDone, kPaused };
+
+  Dispatcher(CommandRegistry& registry, ServerApi& server);
+
+  // Runs one request. kPaused: clients are paused for this command; nothing was replied and
+  // the caller retries the same request later.
+  Outcome Execute(Session& session, ArgList args, protocol::ReplyBuilder& reply);
+
+  // Runs an already-validated command under locks the caller holds (EXEC, scripts later).
+  void ExecuteLocked(Session& session, const CommandSpec& spec, ArgList args,
+                     protocol::ReplyBuilder& reply, engine::LockSet& locks);
+
+  // Adds the shards of the command's keys (or all shards) to locks.
+  void CollectLocks(const CommandSpec& spec, ArgList args, engine::LockSet& locks) const;
+
+  const CommandRegistry& registry() const { return registry_; }
+  ServerApi& server() { return server_; }
+
+  // Client pause state, shared by every event loop.
+  void SetPause(int64_t until_ms, bool writes_only);
+  void ClearPause();
+  bool IsPaused(const CommandSpec& spec, const Session& session, int64_t now_ms) const;
+  int64_t pause_end_ms() const { return pause_until_ms_.load(std::memory_order_relaxed); }
+
+  std::atomic<int64_t>& total_commands() { return total_commands_; }
+  std::atomic<int64_t>& rejected_commands() { return rejected_commands_; }
+  // INFO errorstats: counts by error prefix ("ERR", "WRONGTYPE"...).
+  void CountError(std::string_view error_text);
+  std::vector<std::pair<std::string, int64_t>> ErrorStats();
+  void ResetStats();
+
+ private:
+  void Reject(Session& session, protocol::ReplyBuilder& reply, const CommandSpec* spec,
+              std::string_view error);
+
+  CommandRegistry& registry_;
+  ServerApi& server_;
+  std::atomic<int64_t> pause_until_ms_{0};
+  std::atomic<bool> pause_writes_only_{false};
+  std::atomic<int64_t> total_commands_{0};
+  std::atomic<int64_t> rejected_commands_{0};
+  std::mutex error_mu_;
+  std::vector<std::pair<std::string, int64_t>> error_counts_;
+};
+
+}  // namespace weir::commands

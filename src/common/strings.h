@@ -1,0 +1,47 @@
+// String building and splitting over std::string_view. (Debian's abseil is built with its own
+// absl::string_view, so absl::StrCat/StrSplit do not accept std::string_view arguments.)
+#pragma once
+
+#include <concepts>
+#include <string>
+#include <string_view>
+#include <type_traits>
+#include <vector>
+
+#include "common/numbers.h"
+
+namespace weir {
+
+namespace strings_internal {
+inline void AppendOne(std::string* out, std::string_view s) { out->append(s); }
+inline void AppendOne(std::string* out, const char* s) { out->append(s); }
+inline void AppendOne(std::string* out, const std::string& s) { out->append(s); }
+inline void AppendOne(std::string* out, char c) { out->push_back(c); }
+template <typename T>
+  requires(std::integral<T> && !std::same_as<T, char> && !std::same_as<T, bool>)
+void AppendOne(std::string* out, T v) {
+  char buf[24];
+  if constexpr (std::is_signed_v<T>) {
+    out->append(buf, FormatInt64(static_cast<int64_t>(v), buf));
+  } else {
+    out->append(std::to_string(v));
+  }
+}
+}  // namespace strings_internal
+
+template <typename... Args>
+void StrAppend(std::string* out, const Args&... args) {
+  (strings_internal::AppendOne(out, args), ...);
+}
+
+template <typename... Args>
+std::string StrCat(const Args&... args) {
+  std::string out;
+  StrAppend(&out, args...);
+  return out;
+}
+
+// Splits on sep, dropping empty pieces (as Redis splits config values on spaces).
+std::vector<std::string_view> SplitNonEmpty(std::string_view s, char sep);
+
+}  // namespace weir

@@ -1,0 +1,406 @@
+// Shard routing, ordered locking, lazy and active expiry, and the write commit path.
+#include "engine/engine.h"
+
+#include <algorithm>
+#include <chrono>
+#include <cstring>
+#include <mutex>
+#include <random>
+#include <thread>
+
+#include "common/crc16.h"
+#include "common/memory.h"
+
+namespace weir::engine {
+
+int64_t NowMs() {
+  return std::chrono::duration_cast<std::chrono::milliseconds>(
+             std::chrono::system_clock::now().time_since_epoch())
+      .count();
+}
+
+int64_t NowUs() {
+  return std::chrono::duration_cast<std::chrono::microseconds>(
+             std::chrono::system_clock::now().time_since_epoch())
+      .count();
+}
+
+uint64_t RandomU64() {
+  thread_local std::mt19937_64 rng(std::random_device{}());
+  return rng();
+}
+
+uint32_t LruClock() { return static_cast<uint32_t>(NowMs() / 1000); }
+
+// ---- Engine ----
+
+Engine::Engine(int num_shards, int num_dbs) : num_dbs_(num_dbs), shard_bits_(0) {
+  while ((1 << shard_bits_) < num_shards) ++shard_bits_;
+  shards_.reserve(num_shards);
+  for (int i = 0; i < num_shards; ++i) shards_.push_back(std::make_unique<Shard>(num_dbs));
+  expire_cursor_db_.assign(num_shards, 0);
+}
+
+Engine::~Engine() = default;
+
+int Engine::ShardOf(std::string_view key) const {
+  return static_cast<int>(KeyHashSlot(key) & (shards_.size() - 1));
+}
+
+void Engine::FreeInBackground(std::vector<Table> tables) {
+  std::thread([t = std::move(tables)]() mutable { t.clear(); }).detach();
+}
+
+int64_t Engine::KeyCount(int db) {
+  int64_t n = 0;
+  for (auto& s : shards_) n += static_cast<int64_t>(s->db(db).keys.size());
+  return n;
+}
+
+int64_t Engine::ExpiresCount(int db) {
+  int64_t n = 0;
+  for (auto& s : shards_) n += static_cast<int64_t>(s->db(db).expires.size());
+  return n;
+}
+
+int64_t Engine::ActiveExpireCycle(int first, int step, int64_t deadline_us, int effort) {
+  // As Redis's activeExpireCycle: sample keys with a TTL, delete the expired ones, and keep
+  // going in a database while more than a (effort-dependent) share of the sample was expired.
+  const int sample = 20 + 5 * (effort - 1);
+  const int acceptable_stale_perc = 10 - effort + 1;
+  int64_t expired_total = 0;
+  int64_t now = NowMs();
+  for (int si = first; si < num_shards(); si += step) {
+    Shard& shard = *shards_[si];
+    std::unique_lock lock(shard.mu());
+    for (int n = 0; n < num_dbs_; ++n) {
+      int db = (expire_cursor_db_[si] + n) % num_dbs_;
+      DbTable& t = shard.db(db);
+      DbView view(*this, db, now);
+      for (int round = 0; !t.expires.empty(); ++round) {
+        int checked = 0, expired = 0;
+        for (int i = 0; i < sample && !t.expires.empty(); ++i) {
+          Entry* e = t.expires[RandomU64() % t.expires.size()];
+          ++checked;
+          if (e->expire_at() <= now) {
+            std::string key(e->key());
+            t.RemoveExpire(e);
+            t.keys.Unlink(key);
+            Entry::Destroy(e);
+            shard.stats().expired_keys.fetch_add(1, std::memory_order_relaxed);
+            view.Modified(key);
+            ++expired;
+          }
+        }
+        expired_total += expired;
+        if (checked == 0 || expired * 100 / checked <= acceptable_stale_perc) break;
+        if ((round & 15) == 15 && NowUs() > deadline_us) return expired_total;
+      }
+    }
+    expire_cursor_db_[si] = (expire_cursor_db_[si] + 1) % num_dbs_;
+    if (NowUs() > deadline_us) break;
+  }
+  return expired_total;
+}
+
+// ---- LockSet ----
+
+void LockSet::AddShard(int shard) {
+  if (all_) return;
+  if (std::find(shards_.begin(), shards_.end(), shard) == shards_.end()) shards_.push_back(shard);
+}
+
+void LockSet::AddAll() { all_ = true; }
+
+bool LockSet::Holds(int shard) const {
+  return all_ || std::find(shards_.begin(), shards_.end(), shard) != shards_.end();
+}
+
+void LockSet::Lock() {
+  if (all_) {
+    shards_.resize(engine_.num_shards());
+    for (int i = 0; i < engine_.num_shards(); ++i) shards_[i] = i;
+  } else {
+    std::sort(shards_.begin(), shards_.end());
+  }
+  for (int s : shards_) engine_.shard(s).mu().lock();
+  locked_ = true;
+}
+
+void LockSet::Unlock() {
+  if (!locked_) return;
+  for (auto it = shards_.rbegin(); it != shards_.rend(); ++it) engine_.shard(*it).mu().unlock();
+  locked_ = false;
+}
+
+// ---- DbView ----
+
+DbTable& DbView::Table(std::string_view key, int* shard_index) {
+  int s = engine_.ShardOf(key);
+  if (shard_index != nullptr) *shard_index = s;
+  return engine_.shard(s).db(db_);
+}
+
+void DbView::DeleteEntry(DbTable& t, Entry* e) {
+  if (e->has_expire()) t.RemoveExpire(e);
+  std::string_view key = e->key();
+  t.keys.Unlink(key);
+  Entry::Destroy(e);
+}
+
+Entry* DbView::ExpireIfNeeded(DbTable& t, int shard, Entry* e) {
+  if (e == nullptr || !IsExpired(e)) return e;
+  std::string key(e->key());
+  DeleteEntry(t, e);
+  engine_.shard(shard).stats().expired_keys.fetch_add(1, std::memory_order_relaxed);
+  Modified(key);
+  return nullptr;
+}
+
+Entry* DbView::Find(std::string_view key) {
+  int s;
+  DbTable& t = Table(key, &s);
+  Entry* e = ExpireIfNeeded(t, s, t.keys.Find(key));
+  auto& stats = engine_.shard(s).stats();
+  if (e == nullptr) {
+    stats.keyspace_misses.fetch_add(1, std::memory_order_relaxed);
+  } else {
+    stats.keyspace_hits.fetch_add(1, std::memory_order_relaxed);
+    if (!no_touch_) e->lru = LruClock();
+  }
+  return e;
+}
+
+Entry* DbView::FindForWrite(std::string_view key) {
+  int s;
+  DbTable& t = Table(key, &s);
+  Entry* e = ExpireIfNeeded(t, s, t.keys.Find(key));
+  if (e != nullptr && !no_touch_) e->lru = LruClock();
+  return e;
+}
+
+Entry* DbView::FindQuiet(std::string_view key) {
+  int s;
+  DbTable& t = Table(key, &s);
+  return ExpireIfNeeded(t, s, t.keys.Find(key));
+}
+
+Entry* DbView::Peek(std::string_view key) { return Table(key).keys.Find(key); }
+
+Entry* DbView::SetString(std::string_view key, std::string_view value, ExpireMode mode,
+                         int64_t expire_at_ms) {
+  DbTable& t = Table(key);
+  Entry* old = t.keys.Find(key);
+  Encoding enc = StringEncodingFor(value);
+  bool want_expire = mode == ExpireMode::kSet ||
+                     (mode == ExpireMode::kKeep && old != nullptr && old->has_expire() &&
+                      !IsExpired(old));
+  int64_t at = mode == ExpireMode::kSet ? expire_at_ms : (want_expire ? old->expire_at() : -1);
+  Entry* e;
+  if (old != nullptr && old->type == ObjType::kString && old->has_expire() == want_expire &&
+      old->ValueCapacity() >= value.size()) {
+    // Overwrite in place: the hot path of SET on an existing key allocates nothing.
+    e = old;
+    std::memcpy(e->val_data(), value.data(), value.size());
+    e->val_len = static_cast<uint32_t>(value.size());
+    e->encoding = enc;
+    if (want_expire) e->expire_info()->at_ms = at;
+  } else {
+    e = Entry::NewString(key, value, want_expire, enc);
+    if (want_expire) e->expire_info()->at_ms = at;
+    if (old != nullptr) {
+      if (old->has_expire()) t.RemoveExpire(old);
+      t.keys.Replace(old, e);
+      Entry::Destroy(old);
+    } else {
+      t.keys.Insert(e);
+    }
+    if (want_expire) t.AddExpire(e);
+  }
+  e->lru = LruClock();
+  Modified(key);
+  return e;
+}
+
+Entry* DbView::UpdateString(Entry* e, std::string_view value) {
+  Entry* out = ResizeString(e, value.size());
+  std::memcpy(out->val_data(), value.data(), value.size());
+  out->encoding = StringEncodingFor(value);
+  return out;
+}
+
+Entry* DbView::ResizeString(Entry* e, size_t new_len) {
+  if (e->ValueCapacity() >= new_len) {
+    e->val_len = static_cast<uint32_t>(new_len);
+    return e;
+  }
+  DbTable& t = Table(e->key());
+  // Grow geometrically so APPEND loops stay amortised O(1), as sds does.
+  size_t want = new_len < 1024 * 1024 ? new_len * 2 : new_len + 1024 * 1024;
+  void* mem = mem::Allocate(Entry::SizeFor(e->key_len, want, e->has_expire()));
+  size_t header = Entry::SizeFor(e->key_len, e->val_len, e->has_expire());
+  std::memcpy(mem, e, header);
+  Entry* fresh = static_cast<Entry*>(mem);
+  fresh->val_len = static_cast<uint32_t>(new_len);
+  t.keys.Replace(e, fresh);
+  if (fresh->has_expire()) t.UpdateExpire(fresh);
+  mem::Free(e);
+  return fresh;
+}
+
+bool DbView::Delete(std::string_view key) {
+  int s;
+  DbTable& t = Table(key, &s);
+  Entry* e = ExpireIfNeeded(t, s, t.keys.Find(key));
+  if (e == nullptr) return false;
+  std::string k(key);
+  DeleteEntry(t, e);
+  Modified(k);
+  return true;
+}
+
+Entry* DbView::SetExpire(Entry* e, int64_t at_ms) {
+  DbTable& t = Table(e->key());
+  bool want = at_ms >= 0;
+  if (want && e->has_expire()) {
+    e->expire_info()->at_ms = at_ms;
+    return e;
+  }
+  if (!want && !e->has_expire()) return e;
+  // Adding or removing the ExpireInfo moves the key bytes: rebuild the entry around them.
+  size_t tail = e->key_len + e->val_len;
+  void* mem = mem::Allocate(Entry::SizeFor(e->key_len, e->val_len, want));
+  Entry* fresh = static_cast<Entry*>(mem);
+  std::memcpy(fresh, e, sizeof(Entry));
+  fresh->flags = want ? (e->flags | Entry::kHasExpire) : (e->flags & ~Entry::kHasExpire);
+  std::memcpy(fresh->key_data(), e->key_data(), tail);
+  if (e->has_expire()) t.RemoveExpire(e);
+  t.keys.Replace(e, fresh);
+  if (want) {
+    fresh->expire_info()->at_ms = at_ms;
+    t.AddExpire(fresh);
+  }
+  mem::Free(e);
+  return fresh;
+}
+
+Entry* DbView::Detach(std::string_view key) {
+  int s;
+  DbTable& t = Table(key, &s);
+  Entry* e = ExpireIfNeeded(t, s, t.keys.Find(key));
+  if (e == nullptr) return nullptr;
+  if (e->has_expire()) t.RemoveExpire(e);
+  t.keys.Unlink(key);
+  return e;
+}
+
+Entry* DbView::Attach(Entry* e, std::string_view new_key, int64_t expire_at_ms) {
+  DbTable& t = Table(new_key);
+  bool want = expire_at_ms >= 0;
+  Entry* out = e;
+  if (e->key() != new_key || e->has_expire() != want) {
+    void* mem = mem::Allocate(Entry::SizeFor(new_key.size(), e->val_len, want));
+    out = static_cast<Entry*>(mem);
+    std::memcpy(out, e, sizeof(Entry));
+    out->flags = want ? (e->flags | Entry::kHasExpire) : (e->flags & ~Entry::kHasExpire);
+    out->key_len = static_cast<uint32_t>(new_key.size());
+    std::memcpy(out->key_data(), new_key.data(), new_key.size());
+    std::memcpy(out->val_data(), e->val_data(), e->val_len);
+    mem::Free(e);
+  }
+  out->next = nullptr;
+  if (want) out->expire_info()->at_ms = expire_at_ms;
+  t.keys.Insert(out);
+  if (want) t.AddExpire(out);
+  return out;
+}
+
+Entry* DbView::Clone(const Entry* e) {
+  Entry* c = Entry::NewString(e->key(), e->value(), false, e->encoding);
+  c->type = e->type;
+  return c;
+}
+
+void DbView::Modified(std::string_view key) {
+  engine_.dirty().fetch_add(1, std::memory_order_relaxed);
+  DbTable& t = Table(key);
+  if (t.watched.empty()) return;
+  auto it = t.watched.find(absl::string_view(key.data(), key.size()));
+  if (it == t.watched.end()) return;
+  bool exists = t.keys.Find(key) != nullptr;
+  for (Watcher& w : it->second) {
+    // A key that was already expired when watched and is still gone has not changed.
+    if (w.expired_at_watch && !exists) continue;
+    w.expired_at_watch = false;
+    w.client->dirty.store(true, std::memory_order_relaxed);
+  }
+}
+
+void DbView::Watch(std::string_view key, WatchClient* client) {
+  DbTable& t = Table(key);
+  Entry* e = t.keys.Find(key);
+  auto& list = t.watched[std::string(key)];
+  for (const Watcher& w : list) {
+    if (w.client == client) return;
+  }
+  list.push_back({client, e != nullptr && IsExpired(e)});
+}
+
+void DbView::Unwatch(std::string_view key, WatchClient* client) {
+  DbTable& t = Table(key);
+  auto it = t.watched.find(absl::string_view(key.data(), key.size()));
+  if (it == t.watched.end()) return;
+  auto& list = it->second;
+  list.erase(std::remove_if(list.begin(), list.end(),
+                            [&](const Watcher& w) { return w.client == client; }),
+             list.end());
+  if (list.empty()) t.watched.erase(it);
+}
+
+bool DbView::WatchedKeyExpired(std::string_view key, const WatchClient* client) {
+  DbTable& t = Table(key);
+  Entry* e = t.keys.Find(key);
+  if (e == nullptr || !IsExpired(e)) return false;
+  auto it = t.watched.find(absl::string_view(key.data(), key.size()));
+  if (it == t.watched.end()) return false;
+  for (const Watcher& w : it->second) {
+    if (w.client == client) return !w.expired_at_watch;
+  }
+  return false;
+}
+
+void DbView::TouchAllWatched(const DbView* other) {
+  for (int s = 0; s < engine_.num_shards(); ++s) {
+    Shard& shard = engine_.shard(s);
+    DbTable& t = shard.db(db_);
+    for (auto& [key, list] : t.watched) {
+      Entry* e = t.keys.Find(key);
+      bool exists = e != nullptr && !IsExpired(e);
+      if (!exists && other != nullptr) {
+        Entry* o = shard.db(other->db_).keys.Find(key);
+        exists = o != nullptr && !IsExpired(o);
+      }
+      for (Watcher& w : list) {
+        if (exists) w.client->dirty.store(true, std::memory_order_relaxed);
+      }
+    }
+  }
+}
+
+void DbView::Flush(bool async) {
+  std::vector<engine::Table> dropped;
+  for (int s = 0; s < engine_.num_shards(); ++s) {
+    DbTable& t = engine_.shard(s).db(db_);
+    engine_.dirty().fetch_add(static_cast<int64_t>(t.keys.size()), std::memory_order_relaxed);
+    t.expires.clear();
+    t.expires.shrink_to_fit();
+    if (async) {
+      dropped.push_back(std::move(t.keys));
+    } else {
+      t.keys.Clear();
+    }
+  }
+  if (async) engine_.FreeInBackground(std::move(dropped));
+}
+
+}  // namespace weir::engine

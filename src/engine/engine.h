@@ -1,0 +1,174 @@
+// The engine: the sharded keyspace, the ordered shard locking every command runs under, and
+// DbView, the one API through which commands read and write keys. Every write goes through
+// DbView's commit path (Modified), which is where WATCH invalidation, dirtiness and (in later
+// issues) keyspace notifications, propagation and blocked-client wake-ups happen.
+#pragma once
+
+#include <atomic>
+#include <cstdint>
+#include <functional>
+#include <memory>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "engine/shard.h"
+
+namespace weir::engine {
+
+int64_t NowMs();
+int64_t NowUs();
+uint64_t RandomU64();
+
+class Engine {
+ public:
+  // num_shards must be a power of two.
+  Engine(int num_shards, int num_dbs);
+  ~Engine();
+
+  int num_shards() const { return static_cast<int>(shards_.size()); }
+  int num_dbs() const { return num_dbs_; }
+  int shard_bits() const { return shard_bits_; }
+  Shard& shard(int i) { return *shards_[i]; }
+  // shard = CRC16 hash slot mod num_shards, so keys sharing a {tag} share a shard.
+  int ShardOf(std::string_view key) const;
+
+  // Count of writes since the last save (Redis's server.dirty).
+  std::atomic<int64_t>& dirty() { return dirty_; }
+
+  // Frees entries on a helper thread (FLUSHALL ASYNC, UNLINK of big values).
+  void FreeInBackground(std::vector<Table> tables);
+
+  // One bounded round of active expiry over the shards [first, first+count) with a step
+  // (each event loop owns every step-th shard). Stops at deadline_us. Returns keys expired.
+  int64_t ActiveExpireCycle(int first, int step, int64_t deadline_us, int effort);
+
+  int64_t KeyCount(int db);
+  int64_t ExpiresCount(int db);
+
+  // Keyspace-wide operations (keyspace_ops.cc).
+  // SWAPDB: exchanges the keys and expiry indexes of databases a and b in every shard; WATCH
+  // registrations stay with their database index. Every shard must be locked.
+  void SwapDbs(int a, int b);
+  // Takes a shard's lock only if it is free, for a caller that already holds other shards and
+  // so must not block out of order (SCAN inside EXEC). Release with UnlockShard.
+  bool TryLockShard(int shard);
+  void UnlockShard(int shard);
+
+ private:
+  std::vector<std::unique_ptr<Shard>> shards_;
+  int num_dbs_;
+  int shard_bits_;
+  std::atomic<int64_t> dirty_{0};
+  std::vector<int> expire_cursor_db_;  // per shard: which db active expiry looks at next
+};
+
+// The shards one command (or one EXEC / script) holds, locked in ascending order: the only
+// place shard mutexes are taken, so no two commands can deadlock.
+class LockSet {
+ public:
+  explicit LockSet(Engine& engine) : engine_(engine) {}
+  ~LockSet() { Unlock(); }
+  LockSet(const LockSet&) = delete;
+  LockSet& operator=(const LockSet&) = delete;
+
+  void AddKey(std::string_view key) { AddShard(engine_.ShardOf(key)); }
+  void AddShard(int shard);
+  void AddAll();
+  void Lock();
+  void Unlock();
+  bool locked() const { return locked_; }
+  bool Holds(int shard) const;
+  bool holds_all() const { return all_; }
+
+ private:
+  Engine& engine_;
+  std::vector<int> shards_;
+  bool all_ = false;
+  bool locked_ = false;
+};
+
+enum class ExpireMode { kClear, kKeep, kSet };
+
+// A command's view of one database, valid while its LockSet is locked. Not thread-safe.
+class DbView {
+ public:
+  DbView(Engine& engine, int db, int64_t now_ms) : engine_(engine), db_(db), now_ms_(now_ms) {}
+
+  Engine& engine() { return engine_; }
+  int index() const { return db_; }
+  int64_t now_ms() const { return now_ms_; }
+  DbView WithDb(int db) const { return DbView(engine_, db, now_ms_); }
+  void set_no_touch(bool v) { no_touch_ = v; }
+
+  // Read lookup: expires the key lazily, counts a hit or miss, refreshes the access clock.
+  Entry* Find(std::string_view key);
+  // Lookup for a write: expires lazily; no hit/miss accounting.
+  Entry* FindForWrite(std::string_view key);
+  // Lookup without side effects except lazy expiry (EXISTS-like checks, TYPE, OBJECT).
+  Entry* FindQuiet(std::string_view key);
+  // Lookup with no side effect at all, expired keys included (WATCH bookkeeping).
+  Entry* Peek(std::string_view key);
+
+  // Creates or overwrites key with a string. ExpireMode kKeep keeps an existing TTL, kSet sets
+  // expire_at_ms, kClear removes any TTL. Returns the entry now stored.
+  Entry* SetString(std::string_view key, std::string_view value, ExpireMode mode,
+                   int64_t expire_at_ms = -1);
+  // Replaces the value of an existing string entry (keeps its TTL); returns the entry.
+  Entry* UpdateString(Entry* e, std::string_view value);
+  // Writes value into the string entry, growing it to new_len; returns the entry. The value's
+  // bytes are valid to modify through Entry::val_data() until the next call.
+  Entry* ResizeString(Entry* e, size_t new_len);
+
+  bool Delete(std::string_view key);
+  // Sets (at_ms >= 0) or removes (-1) the TTL of e; returns the (possibly moved) entry.
+  Entry* SetExpire(Entry* e, int64_t at_ms);
+
+  // Takes the entry out of this database (for RENAME / MOVE / COPY targets) without freeing it.
+  Entry* Detach(std::string_view key);
+  // Inserts a detached entry under new_key (its key bytes are rewritten when they differ).
+  Entry* Attach(Entry* e, std::string_view new_key, int64_t expire_at_ms);
+  Entry* Clone(const Entry* e);
+
+  // The commit path of every write: WATCH invalidation and dirtiness; later issues hang
+  // keyspace notifications, AOF propagation and blocked-client wake-ups here.
+  void Modified(std::string_view key);
+
+  // WATCH registration on key in this database; expired_at_watch as Redis's watchedKey.expired.
+  void Watch(std::string_view key, WatchClient* client);
+  void Unwatch(std::string_view key, WatchClient* client);
+  // EXEC's check: the key exists, has logically expired, and was not expired when watched.
+  bool WatchedKeyExpired(std::string_view key, const WatchClient* client);
+  // FLUSHDB / FLUSHALL / SWAPDB: marks every watcher of a key that exists (logically) in this
+  // database dirty, as Redis's touchAllWatchedKeysInDb. Call before the change.
+  void TouchAllWatched(const DbView* other = nullptr);
+  // Drops all keys of this database in every shard (the LockSet must hold all shards).
+  void Flush(bool async);
+
+  bool IsExpired(const Entry* e) const { return e->has_expire() && e->expire_at() <= now_ms_; }
+
+  // Keyspace-wide operations (keyspace_ops.cc).
+  // One step of a SCAN over this database's table in one (locked) shard: calls fn on the
+  // entries of the bucket(s) at cursor, expired ones included, and returns the next cursor (0
+  // when the shard is done). fn must not modify the table.
+  uint64_t ScanShard(int shard, uint64_t cursor, const std::function<void(Entry*)>& fn);
+  // Calls fn on every entry of this database, expired ones included (all shards locked).
+  void ForEachEntry(const std::function<void(Entry*)>& fn);
+  // A random key that has not expired, deleting the expired ones it meets; nullptr when the
+  // database is empty (all shards locked).
+  Entry* RandomEntry();
+
+ private:
+  DbTable& Table(std::string_view key, int* shard_index = nullptr);
+  Entry* ExpireIfNeeded(DbTable& t, int shard, Entry* e);
+  void DeleteEntry(DbTable& t, Entry* e);
+
+  Engine& engine_;
+  int db_;
+  int64_t now_ms_;
+  bool no_touch_ = false;
+};
+
+uint32_t LruClock();
+
+}  // namespace weir::engine

@@ -1,0 +1,66 @@
+// A shard: the keys of every database whose hash slot maps here, their expiry indexes, the
+// WATCH registrations on them and their statistics, all under one mutex.
+#pragma once
+
+#include <absl/container/flat_hash_map.h>
+
+#include <atomic>
+#include <cstdint>
+#include <mutex>
+#include <string>
+#include <vector>
+
+#include "engine/table.h"
+
+namespace weir::engine {
+
+// The part of a client that WATCH needs: a flag that any thread writing a watched key sets.
+struct WatchClient {
+  std::atomic<bool> dirty{false};
+};
+
+struct Watcher {
+  WatchClient* client;
+  // The key was already logically expired when watched: its deletion alone is no change.
+  bool expired_at_watch;
+};
+
+// One database's slice of the keyspace within a shard.
+struct DbTable {
+  Table keys;
+  // Entries with a TTL; each knows its index here (Entry::ExpireInfo::index), so removal is O(1)
+  // and active expiry samples uniformly at random, as Redis samples its expires dict.
+  std::vector<Entry*> expires;
+  absl::flat_hash_map<std::string, std::vector<Watcher>> watched;
+
+  void AddExpire(Entry* e);
+  void RemoveExpire(Entry* e);
+  // Points the expiry index at e after its entry was reallocated.
+  void UpdateExpire(Entry* e) { expires[e->expire_info()->index] = e; }
+};
+
+struct ShardStats {
+  std::atomic<int64_t> keyspace_hits{0};
+  std::atomic<int64_t> keyspace_misses{0};
+  std::atomic<int64_t> expired_keys{0};
+  std::atomic<int64_t> expired_stale_perc{0};
+};
+
+// Lock rule: mu() is taken only by the engine's LockSet, in ascending shard order, never while
+// holding a higher shard's lock. Everything else here requires it held.
+class Shard {
+ public:
+  explicit Shard(int num_dbs) : dbs_(num_dbs) {}
+
+  std::mutex& mu() { return mu_; }
+  DbTable& db(int index) { return dbs_[index]; }
+  int num_dbs() const { return static_cast<int>(dbs_.size()); }
+  ShardStats& stats() { return stats_; }
+
+ private:
+  std::mutex mu_;
+  std::vector<DbTable> dbs_;
+  ShardStats stats_;
+};
+
+}  // namespace weir::engine

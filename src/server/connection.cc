@@ -1,0 +1,191 @@
+// Reading requests, running them in order, writing replies. Replies to a pipelined batch are
+// written with one write() after the batch, as Redis does before sleeping.
+#include "server/connection.h"
+
+#include <sys/socket.h>
+#include <unistd.h>
+
+#include <cerrno>
+
+#include "engine/engine.h"
+#include "server/server.h"
+
+namespace weir::server {
+
+namespace {
+constexpr size_t kReadChunk = 16 * 1024;
+}
+
+Connection::Connection(Server& server, EventLoop& loop, int fd, uint64_t id, std::string addr,
+                       std::string laddr, bool unix_socket)
+    : server_(server),
+      loop_(loop),
+      fd_(fd),
+      addr_(std::move(addr)),
+      laddr_(std::move(laddr)),
+      created_ms_(engine::NowMs()) {
+  session_.id = id;
+  session_.authenticated = !server.auth_required();
+  session_.created_ms = created_ms_;
+  last_ms_ = created_ms_;
+  handler_ = [this](uint32_t events) { OnEvents(events); };
+}
+
+Connection::~Connection() {
+  if (fd_ >= 0) close(fd_);
+}
+
+void Connection::Start() {
+  server_.Register(this);
+  loop_.Add(fd_, EPOLLIN, &handler_);
+}
+
+void Connection::Close() {
+  if (closing_) return;
+  closing_ = true;
+  loop_.Remove(fd_);
+  server_.Unregister(this);
+  loop_.AfterBatch([this] { delete this; });
+}
+
+void Connection::OnEvents(uint32_t events) {
+  if (closing_) return;
+  if (events & EPOLLOUT) Flush();
+  if (closing_) return;
+  if (events & (EPOLLIN | EPOLLERR | EPOLLHUP)) ReadInput();
+}
+
+void Connection::ReadInput() {
+  if (paused_) return;
+  // Keep reading while the kernel has data, but bound the work per event for fairness.
+  for (int round = 0; round < 4 && !closing_; ++round) {
+    size_t pending = parser_.BulkBytesPending(in_.view(in_pos_));
+    size_t want = pending > kReadChunk ? pending : kReadChunk;
+    char* dst = in_.PrepareWrite(want);
+    ssize_t n = read(fd_, dst, want);
+    if (n <= 0) {
+      if (n < 0 && (errno == EAGAIN || errno == EINTR)) break;
+      Close();
+      return;
+    }
+    in_.CommitWrite(static_cast<size_t>(n));
+    server_.CountInput(n);
+    last_ms_.store(engine::NowMs(), std::memory_order_relaxed);
+    ProcessInput();
+    if (static_cast<size_t>(n) < want || paused_) break;
+  }
+  if (!closing_) Flush();
+}
+
+void Connection::ProcessInput() {
+  while (!closing_ && !close_after_flush_ && !paused_ && in_pos_ < in_.size()) {
+    if (!HandleRequest()) break;
+  }
+  // Drop consumed input; keep the unconsumed tail at the front for the parser.
+  if (in_pos_ > 0) {
+    in_.Consume(in_pos_);
+    in_pos_ = 0;
+  }
+  in_.ShrinkIfIdle(kReadChunk);
+  qbuf_.store(static_cast<int64_t>(in_.size()), std::memory_order_relaxed);
+}
+
+bool Connection::HandleRequest() {
+  std::string_view input = in_.view(in_pos_);
+  protocol::RespParser::Limits limits;
+  limits.max_bulk_len = server_.max_bulk_len();
+  parser_.set_limits(limits);
+  auto status = parser_.Parse(input);
+  if (status == protocol::RespParser::Status::kIncomplete) {
+    if (static_cast<int64_t>(input.size()) > server_.max_query_buffer()) {
+      // As Redis: a client whose pending request outgrows client-query-buffer-limit is closed.
+      Close();
+    }
+    return false;
+  }
+  if (status == protocol::RespParser::Status::kError) {
+    out_.push_back('-');
+    out_.append(parser_.error());
+    out_.append("\r\n");
+    server_.dispatcher().CountError(parser_.error());
+    close_after_flush_ = true;
+    return false;
+  }
+  if (!parser_.args().empty()) {
+    size_t mark = out_.size();
+    if (session_.reply_mode == commands::Session::ReplyMode::kSkipNext) {
+      session_.reply_mode = commands::Session::ReplyMode::kSkipThis;
+    }
+    protocol::ReplyBuilder reply(&out_);
+    reply.set_resp3(session_.resp == 3);
+    auto outcome = server_.dispatcher().Execute(session_, parser_.args(), reply);
+    if (outcome == commands::Dispatcher::Outcome::kPaused) {
+      // Leave the request unconsumed; the server resumes us when the pause ends.
+      paused_ = true;
+      server_.AddPausedConnection(this);
+      return false;
+    }
+    using RM = commands::Session::ReplyMode;
+    if (session_.reply_mode == RM::kOff) {
+      out_.resize(mark);
+    } else if (session_.reply_mode == RM::kSkipThis) {
+      out_.resize(mark);
+      session_.reply_mode = RM::kOn;
+    }
+    if (session_.close_after_reply) close_after_flush_ = true;
+  }
+  in_pos_ += parser_.consumed();
+  parser_.Reset();
+  // Don't let a deep pipeline build an unbounded reply: flush every 64 KiB.
+  if (out_.size() - out_pos_ > 64 * 1024) Flush();
+  return !closing_;
+}
+
+void Connection::Resume() {
+  if (closing_ || !paused_) return;
+  paused_ = false;
+  ProcessInput();
+  if (!closing_) {
+    Flush();
+    if (!closing_ && !paused_) ReadInput();
+  }
+}
+
+void Connection::Flush() {
+  while (out_pos_ < out_.size()) {
+    ssize_t n = write(fd_, out_.data() + out_pos_, out_.size() - out_pos_);
+    if (n < 0) {
+      if (errno == EINTR) continue;
+      if (errno == EAGAIN) break;
+      Close();
+      return;
+    }
+    server_.CountOutput(n);
+    out_pos_ += static_cast<size_t>(n);
+  }
+  if (out_pos_ == out_.size()) {
+    out_.clear();
+    out_pos_ = 0;
+    if (out_.capacity() > 1024 * 1024) out_.shrink_to_fit();
+    if (close_after_flush_) {
+      Close();
+      return;
+    }
+  }
+  obuf_.store(static_cast<int64_t>(out_.size() - out_pos_), std::memory_order_relaxed);
+  UpdateInterest();
+}
+
+void Connection::UpdateInterest() {
+  bool need = out_pos_ < out_.size();
+  if (need == want_write_) return;
+  want_write_ = need;
+  loop_.Modify(fd_, need ? (EPOLLIN | EPOLLOUT) : EPOLLIN, &handler_);
+}
+
+void Connection::CheckIdle(int64_t now_ms, int64_t max_idle_s) {
+  if (closing_ || max_idle_s <= 0 || session_.in_multi) return;
+  if (now_ms - last_ms_.load(std::memory_order_relaxed) > max_idle_s * 1000) Close();
+}
+
+}  // namespace weir::server

@@ -1,0 +1,76 @@
+// A client connection: its socket, input buffer and parser, output buffer, and the command
+// session. Lives on one event loop and is only touched by that loop's thread, except the
+// published fields CLIENT LIST reads (atomics, or Session::info_mu).
+#pragma once
+
+#include <atomic>
+#include <cstdint>
+#include <string>
+
+#include "commands/command.h"
+#include "protocol/resp_parser.h"
+#include "server/event_loop.h"
+#include "server/io_buffer.h"
+
+namespace weir::server {
+
+class Server;
+
+class Connection {
+ public:
+  Connection(Server& server, EventLoop& loop, int fd, uint64_t id, std::string addr,
+             std::string laddr, bool unix_socket);
+  ~Connection();
+
+  uint64_t id() const { return session_.id; }
+  int fd() const { return fd_; }
+  EventLoop& loop() { return loop_; }
+  commands::Session& session() { return session_; }
+  const commands::Session& session() const { return session_; }
+  const std::string& addr() const { return addr_; }
+  const std::string& laddr() const { return laddr_; }
+  bool closing() const { return closing_; }
+
+  void Start();
+  // Closes now (from its own loop thread); the object is freed after the current batch.
+  void Close();
+  // Resumes processing input after a client pause ended.
+  void Resume();
+  // Idle check for `timeout`: closes the connection if idle longer than max_idle_s.
+  void CheckIdle(int64_t now_ms, int64_t max_idle_s);
+
+  // CLIENT LIST figures, readable from any thread.
+  int64_t query_buffer_bytes() const { return qbuf_.load(std::memory_order_relaxed); }
+  int64_t output_bytes() const { return obuf_.load(std::memory_order_relaxed); }
+  int64_t last_interaction_ms() const { return last_ms_.load(std::memory_order_relaxed); }
+  int64_t created_ms() const { return created_ms_; }
+
+ private:
+  void OnEvents(uint32_t events);
+  void ReadInput();
+  void ProcessInput();
+  bool HandleRequest();  // false: stop processing (paused or closing)
+  void Flush();
+  void UpdateInterest();
+
+  Server& server_;
+  EventLoop& loop_;
+  int fd_;
+  std::string addr_, laddr_;
+  commands::Session session_;
+  protocol::RespParser parser_;
+  IoBuffer in_;
+  size_t in_pos_ = 0;  // start of the unconsumed input
+  std::string out_;
+  size_t out_pos_ = 0;  // start of the unsent output
+  bool want_write_ = false;
+  bool closing_ = false;
+  bool close_after_flush_ = false;
+  bool paused_ = false;
+  bool in_process_ = false;
+  EventLoop::IoHandler handler_;
+  int64_t created_ms_;
+  std::atomic<int64_t> qbuf_{0}, obuf_{0}, last_ms_{0};
+};
+
+}  // namespace weir::server

@@ -1,0 +1,113 @@
+// epoll loop with an eventfd mailbox and a periodic tick.
+#include "server/event_loop.h"
+
+#include <sys/eventfd.h>
+#include <unistd.h>
+
+#include <chrono>
+#include <stdexcept>
+
+namespace weir::server {
+
+namespace {
+int64_t MonotonicMs() {
+  return std::chrono::duration_cast<std::chrono::milliseconds>(
+             std::chrono::steady_clock::now().time_since_epoch())
+      .count();
+}
+}  // namespace
+
+EventLoop::EventLoop(int index) : index_(index) {
+  epfd_ = epoll_create1(EPOLL_CLOEXEC);
+  wakefd_ = eventfd(0, EFD_NONBLOCK | EFD_CLOEXEC);
+  if (epfd_ < 0 || wakefd_ < 0) throw std::runtime_error("epoll/eventfd failed");
+  wake_handler_ = [this](uint32_t) {
+    uint64_t v;
+    while (read(wakefd_, &v, sizeof(v)) > 0) {
+    }
+    DrainMailbox();
+  };
+  Add(wakefd_, EPOLLIN, &wake_handler_);
+}
+
+EventLoop::~EventLoop() {
+  DrainMailbox();
+  RunAfterBatch();
+  close(wakefd_);
+  close(epfd_);
+}
+
+void EventLoop::Add(int fd, uint32_t events, IoHandler* handler) {
+  epoll_event ev{};
+  ev.events = events;
+  ev.data.ptr = handler;
+  epoll_ctl(epfd_, EPOLL_CTL_ADD, fd, &ev);
+}
+
+void EventLoop::Modify(int fd, uint32_t events, IoHandler* handler) {
+  epoll_event ev{};
+  ev.events = events;
+  ev.data.ptr = handler;
+  epoll_ctl(epfd_, EPOLL_CTL_MOD, fd, &ev);
+}
+
+void EventLoop::Remove(int fd) { epoll_ctl(epfd_, EPOLL_CTL_DEL, fd, nullptr); }
+
+void EventLoop::Post(std::function<void()> fn) {
+  {
+    std::lock_guard lock(mailbox_mu_);
+    mailbox_.push_back(std::move(fn));
+  }
+  uint64_t one = 1;
+  (void)!write(wakefd_, &one, sizeof(one));
+}
+
+void EventLoop::DrainMailbox() {
+  std::vector<std::function<void()>> tasks;
+  {
+    std::lock_guard lock(mailbox_mu_);
+    tasks.swap(mailbox_);
+  }
+  for (auto& t : tasks) t();
+}
+
+void EventLoop::Run() {
+  thread_id_ = std::this_thread::get_id();
+  constexpr int kMaxEvents = 256;
+  epoll_event events[kMaxEvents];
+  int64_t next_tick = MonotonicMs() + tick_interval_ms_;
+  while (!stop_.load(std::memory_order_relaxed)) {
+    int64_t now = MonotonicMs();
+    int timeout = next_tick > now ? static_cast<int>(next_tick - now) : 0;
+    int n = epoll_wait(epfd_, events, kMaxEvents, timeout);
+    for (int i = 0; i < n; ++i) {
+      auto* handler = static_cast<IoHandler*>(events[i].data.ptr);
+      (*handler)(events[i].events);
+    }
+    RunAfterBatch();
+    now = MonotonicMs();
+    if (now >= next_tick) {
+      if (tick_) tick_();
+      next_tick = now + tick_interval_ms_;
+      RunAfterBatch();
+    }
+  }
+  DrainMailbox();
+  RunAfterBatch();
+}
+
+void EventLoop::RunAfterBatch() {
+  while (!after_batch_.empty()) {
+    std::vector<std::function<void()>> fns;
+    fns.swap(after_batch_);
+    for (auto& fn : fns) fn();
+  }
+}
+
+void EventLoop::Stop() {
+  stop_.store(true);
+  uint64_t one = 1;
+  (void)!write(wakefd_, &one, sizeof(one));
+}
+
+}  // namespace weir::server

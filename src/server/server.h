@@ -1,0 +1,102 @@
+// The server: configuration, the engine, the command table, the event-loop threads, the
+// listeners and the client registry. Implements commands::ServerApi for CLIENT, INFO,
+// CONFIG, SHUTDOWN.
+#pragma once
+
+#include <atomic>
+#include <map>
+#include <memory>
+#include <mutex>
+#include <string>
+#include <thread>
+#include <vector>
+
+#include "commands/dispatcher.h"
+#include "common/config.h"
+#include "server/event_loop.h"
+
+namespace weir::server {
+
+class Connection;
+
+class Server : public commands::ServerApi {
+ public:
+  explicit Server(Config& config);
+  ~Server() override;
+
+  // Binds the listeners; false with a message on failure.
+  bool Init(std::string* err);
+  // Runs the loops until shutdown; returns the exit code.
+  int Run();
+  // Asks every loop to stop (signal handlers, SHUTDOWN).
+  void RequestStop();
+
+  commands::Dispatcher& dispatcher() { return *dispatcher_; }
+
+  // Connection lifecycle (called on the connection's loop thread).
+  void Register(Connection* c);
+  void Unregister(Connection* c);
+  uint64_t NextClientId() { return next_client_id_.fetch_add(1); }
+  void CountInput(int64_t n) { net_input_bytes_.fetch_add(n, std::memory_order_relaxed); }
+  void CountOutput(int64_t n) { net_output_bytes_.fetch_add(n, std::memory_order_relaxed); }
+  int64_t max_query_buffer() const { return query_buffer_limit_->load(std::memory_order_relaxed); }
+  int64_t max_bulk_len() const { return max_bulk_len_->load(std::memory_order_relaxed); }
+  bool auth_required() const;
+  void AddPausedConnection(Connection* c);
+
+  // commands::ServerApi
+  Config& config() override { return config_; }
+  engine::Engine& engine() override { return *engine_; }
+  std::string ClientInfo(const commands::Session& session) override;
+  std::string ClientList(const ClientFilter& filter) override;
+  int KillClients(const ClientFilter& filter, const commands::Session& self) override;
+  void PauseClients(int64_t until_ms, bool writes_only) override;
+  void UnpauseClients() override;
+  bool Shutdown(bool nosave, bool save, bool now, bool force, bool abort,
+                std::string* err) override;
+  void AppendInfo(std::string_view section, std::string* out) override;
+  void ResetStats() override;
+  int64_t LastSaveTime() override { return last_save_; }
+  bool RewriteConfig(std::string* err) override;
+  void ConfigChanged(std::string_view name) override;
+
+ private:
+  struct Listener {
+    int fd;
+    bool unix_socket;
+    EventLoop::IoHandler handler;
+  };
+  bool Listen(const std::string& addr, int port, int loop_index, std::string* err);
+  bool ListenUnix(const std::string& path, std::string* err);
+  void Accept(Listener& l, EventLoop& loop);
+  void Tick(EventLoop& loop);
+  std::string ClientLine(const Connection& c);
+  bool Matches(const Connection& c, const ClientFilter& f);
+
+  Config& config_;
+  std::unique_ptr<engine::Engine> engine_;
+  std::unique_ptr<commands::CommandRegistry> registry_;
+  std::unique_ptr<commands::Dispatcher> dispatcher_;
+  std::vector<std::unique_ptr<EventLoop>> loops_;
+  std::vector<std::unique_ptr<Listener>> listeners_;  // per loop: listeners_[i] on loop i % n
+  std::vector<EventLoop*> listener_loops_;
+
+  std::mutex clients_mu_;
+  std::map<uint64_t, Connection*> clients_;
+  std::atomic<uint64_t> next_client_id_{1};
+  std::atomic<int64_t> connected_{0};
+  std::atomic<int64_t> total_connections_{0};
+  std::atomic<int64_t> rejected_connections_{0};
+  std::atomic<int64_t> net_input_bytes_{0}, net_output_bytes_{0};
+  std::atomic<int64_t> expired_cycles_{0};
+  const std::atomic<int64_t>* query_buffer_limit_;
+  const std::atomic<int64_t>* max_bulk_len_;
+  std::atomic<bool> stopping_{false};
+  int64_t start_ms_;
+  int64_t last_save_;
+  std::string run_id_;
+  int port_ = 0;
+  std::string unix_path_;
+};
+
+}  // namespace weir::server

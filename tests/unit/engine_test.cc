@@ -1,0 +1,172 @@
+// The keyspace: hash table against a reference map, scan guarantees across resizes, expiry
+// index, lazy and active expiry, ordered locking, WATCH invalidation.
+#include <gtest/gtest.h>
+
+#include <map>
+#include <random>
+#include <set>
+#include <string>
+
+#include "engine/engine.h"
+#include "engine/table.h"
+
+namespace weir::engine {
+namespace {
+
+Entry* MakeEntry(const std::string& k, const std::string& v) {
+  return Entry::NewString(k, v, false, StringEncodingFor(v));
+}
+
+TEST(Table, MatchesReferenceModel) {
+  Table t;
+  std::map<std::string, std::string> model;
+  std::mt19937 rng(7);
+  for (int i = 0; i < 20000; ++i) {
+    std::string k = "k" + std::to_string(rng() % 3000);
+    if (rng() % 3 == 0) {
+      Entry* e = t.Unlink(k);
+      EXPECT_EQ(e != nullptr, model.erase(k) == 1);
+      if (e) Entry::Destroy(e);
+    } else if (t.Find(k) == nullptr) {
+      std::string v = std::to_string(i);
+      t.Insert(MakeEntry(k, v));
+      model[k] = v;
+    }
+    ASSERT_EQ(t.size(), model.size());
+  }
+  for (auto& [k, v] : model) {
+    Entry* e = t.Find(k);
+    ASSERT_NE(e, nullptr);
+    EXPECT_EQ(e->value(), v);
+  }
+}
+
+TEST(Table, ScanVisitsEveryKeyAcrossResizes) {
+  Table t;
+  for (int i = 0; i < 1000; ++i) t.Insert(MakeEntry("base" + std::to_string(i), "v"));
+  std::set<std::string> seen;
+  uint64_t cursor = 0;
+  int step = 0;
+  do {
+    cursor = t.Scan(cursor, [&](Entry* e) { seen.insert(std::string(e->key())); });
+    // Grow and shrink the table while scanning: keys present throughout must still be seen.
+    if (step == 5) {
+      for (int i = 0; i < 5000; ++i) t.Insert(MakeEntry("extra" + std::to_string(i), "v"));
+    }
+    if (step == 40) {
+      for (int i = 0; i < 5000; ++i) Entry::Destroy(t.Unlink("extra" + std::to_string(i)));
+    }
+    ++step;
+  } while (cursor != 0);
+  for (int i = 0; i < 1000; ++i) EXPECT_TRUE(seen.count("base" + std::to_string(i))) << i;
+}
+
+TEST(Engine, ShardFollowsHashTag) {
+  Engine engine(64, 16);
+  EXPECT_EQ(engine.ShardOf("{user1}.a"), engine.ShardOf("{user1}.b"));
+  EXPECT_EQ(engine.ShardOf("foo"), 12182 % 64);
+}
+
+TEST(Engine, SetGetDeleteAndExpiry) {
+  Engine engine(16, 16);
+  LockSet locks(engine);
+  locks.AddAll();
+  locks.Lock();
+  int64_t now = NowMs();
+  DbView db(engine, 0, now);
+  db.SetString("a", "1", ExpireMode::kClear);
+  db.SetString("b", "2", ExpireMode::kSet, now + 100000);
+  db.SetString("c", "3", ExpireMode::kSet, now - 1);  // already expired
+  EXPECT_EQ(engine.KeyCount(0), 3);
+  EXPECT_EQ(engine.ExpiresCount(0), 2);
+  ASSERT_NE(db.Find("a"), nullptr);
+  EXPECT_EQ(db.Find("a")->value(), "1");
+  EXPECT_EQ(db.Find("b")->expire_at(), now + 100000);
+  EXPECT_EQ(db.Find("c"), nullptr);  // lazily expired
+  EXPECT_EQ(engine.KeyCount(0), 2);
+  // KEEPTTL keeps, a plain SET clears.
+  db.SetString("b", "22", ExpireMode::kKeep);
+  EXPECT_EQ(db.Find("b")->expire_at(), now + 100000);
+  db.SetString("b", "222", ExpireMode::kClear);
+  EXPECT_EQ(db.Find("b")->expire_at(), -1);
+  EXPECT_EQ(engine.ExpiresCount(0), 0);
+  EXPECT_TRUE(db.Delete("a"));
+  EXPECT_FALSE(db.Delete("a"));
+  // Other databases are separate.
+  EXPECT_EQ(db.WithDb(1).Find("b"), nullptr);
+}
+
+TEST(Engine, ActiveExpiryRemovesExpiredKeysWithoutReads) {
+  Engine engine(16, 16);
+  int64_t now = NowMs();
+  {
+    LockSet locks(engine);
+    locks.AddAll();
+    locks.Lock();
+    DbView db(engine, 0, now);
+    for (int i = 0; i < 20000; ++i) {
+      db.SetString("k" + std::to_string(i), "v", ExpireMode::kSet, now - 1);
+    }
+    for (int i = 0; i < 100; ++i) db.SetString("live" + std::to_string(i), "v", ExpireMode::kClear);
+  }
+  for (int round = 0; round < 100 && engine.KeyCount(0) > 100; ++round) {
+    engine.ActiveExpireCycle(0, 1, NowUs() + 25000, 1);
+  }
+  EXPECT_EQ(engine.KeyCount(0), 100);
+  EXPECT_EQ(engine.ExpiresCount(0), 0);
+}
+
+TEST(Engine, ValueGrowthKeepsExpiryIndexConsistent) {
+  Engine engine(16, 16);
+  LockSet locks(engine);
+  locks.AddAll();
+  locks.Lock();
+  int64_t now = NowMs();
+  DbView db(engine, 0, now);
+  Entry* e = db.SetString("k", "x", ExpireMode::kSet, now + 5000);
+  for (int i = 0; i < 10; ++i) e = db.ResizeString(e, e->val_len * 2 + 100);
+  EXPECT_EQ(db.Find("k"), e);
+  e = db.SetExpire(e, -1);
+  EXPECT_EQ(engine.ExpiresCount(0), 0);
+  e = db.SetExpire(e, now + 1);
+  EXPECT_EQ(engine.ExpiresCount(0), 1);
+  EXPECT_EQ(db.Find("k")->expire_at(), now + 1);
+}
+
+TEST(Engine, WatchIsInvalidatedByWrites) {
+  Engine engine(16, 16);
+  LockSet locks(engine);
+  locks.AddAll();
+  locks.Lock();
+  DbView db(engine, 0, NowMs());
+  WatchClient client;
+  db.Watch("w", &client);
+  db.SetString("other", "1", ExpireMode::kClear);
+  EXPECT_FALSE(client.dirty.load());
+  db.SetString("w", "1", ExpireMode::kClear);
+  EXPECT_TRUE(client.dirty.load());
+  db.Unwatch("w", &client);
+}
+
+TEST(LockSet, LocksInAscendingOrderAndUnlocks) {
+  Engine engine(16, 16);
+  {
+    LockSet locks(engine);
+    locks.AddShard(9);
+    locks.AddShard(3);
+    locks.AddShard(9);
+    locks.Lock();
+    EXPECT_TRUE(locks.Holds(3));
+    EXPECT_TRUE(locks.Holds(9));
+    EXPECT_FALSE(locks.Holds(4));
+    EXPECT_FALSE(engine.shard(3).mu().try_lock());
+  }
+  // Released on destruction: nothing stays locked.
+  for (int i = 0; i < 16; ++i) {
+    ASSERT_TRUE(engine.shard(i).mu().try_lock());
+    engine.shard(i).mu().unlock();
+  }
+}
+
+}  // namespace
+}  // namespace weir::engine
