@@ -3,6 +3,8 @@
 
 #include "common/strings.h"
 
+#include <algorithm>
+
 
 namespace weir::commands {
 
@@ -60,6 +62,25 @@ CommandSpec& CommandRegistry::AddSubcommand(std::string_view parent, const Comma
   spec->parent = p;
   p->subcommands.push_back(std::move(spec));
   return *p->subcommands.back();
+}
+
+bool CommandRegistry::Rename(std::string_view name, std::string_view new_name) {
+  std::string from, to;
+  AsciiLower(name, &from);
+  AsciiLower(new_name, &to);
+  auto it = by_name_.find(from);
+  if (it == by_name_.end()) return false;
+  std::unique_ptr<CommandSpec> spec = std::move(it->second);
+  by_name_.erase(it);
+  if (to.empty()) {
+    // The spec stays alive (COMMAND INFO no longer lists it) so pointers to it stay valid.
+    retired_.push_back(std::move(spec));
+    ordered_.erase(std::find(ordered_.begin(), ordered_.end(), retired_.back().get()));
+    return true;
+  }
+  spec->name = to;
+  by_name_[to] = std::move(spec);
+  return true;
 }
 
 const CommandSpec* CommandRegistry::Find(std::string_view name) const {

@@ -42,9 +42,13 @@ class CommandRegistry {
 
   const std::vector<CommandSpec*>& all() const { return ordered_; }
 
+  // rename-command: new_name empty removes the command. False when `name` does not exist.
+  bool Rename(std::string_view name, std::string_view new_name);
+
  private:
   absl::flat_hash_map<std::string, std::unique_ptr<CommandSpec>> by_name_;
   std::vector<CommandSpec*> ordered_;
+  std::vector<std::unique_ptr<CommandSpec>> retired_;
 };
 
 // Lowercases into out (reused buffer) for case-insensitive comparisons.

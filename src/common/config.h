@@ -41,7 +41,8 @@ class Config {
     bool immutable = false;                // CONFIG SET refuses: "can't set immutable config"
     bool sensitive = false;                // requirepass: not shown by CONFIG GET? (Redis shows)
     uint32_t flags = 0;                    // Flag bits
-    // Values that mean a feature not built yet: setting one is refused with this error.
+    // Values that mean a feature not built yet: setting one is refused with this error. Also
+    // Redis's own per-directive checks (dbfilename...). Sees the canonical value.
     std::function<bool(std::string_view value, std::string* err)> validate;
 
     std::string value;                // canonical text, as CONFIG GET shows it
@@ -59,7 +60,7 @@ class Config {
   // `rename-command old new` pairs read so far (new is "" to remove); the server applies them.
   std::vector<std::pair<std::string, std::string>> RenamedCommands() const;
   // CONFIG SET of one directive; err is Redis's text after "ERR CONFIG SET failed (possibly
-  // related to argument 'x') - ".
+  // related to argument 'x') - " (for an unknown name: "Unknown option or number of ...").
   bool Set(std::string_view name, std::string_view value, std::string* err);
   // CONFIG SET of several pairs, atomically (all or nothing), in Redis's error format.
   bool SetMany(const std::vector<std::pair<std::string, std::string>>& pairs, std::string* err);

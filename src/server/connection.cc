@@ -122,7 +122,7 @@ bool Connection::HandleRequest() {
     if (outcome == commands::Dispatcher::Outcome::kPaused) {
       // Leave the request unconsumed; the server resumes us when the pause ends.
       paused_ = true;
-      server_.AddPausedConnection(this);
+      UpdateInterest();
       return false;
     }
     using RM = commands::Session::ReplyMode;
@@ -144,6 +144,7 @@ bool Connection::HandleRequest() {
 void Connection::Resume() {
   if (closing_ || !paused_) return;
   paused_ = false;
+  UpdateInterest();
   ProcessInput();
   if (!closing_) {
     Flush();
@@ -177,10 +178,11 @@ void Connection::Flush() {
 }
 
 void Connection::UpdateInterest() {
-  bool need = out_pos_ < out_.size();
-  if (need == want_write_) return;
-  want_write_ = need;
-  loop_.Modify(fd_, need ? (EPOLLIN | EPOLLOUT) : EPOLLIN, &handler_);
+  // A paused connection stops reading (level-triggered EPOLLIN would otherwise spin).
+  uint32_t events = (paused_ ? 0 : EPOLLIN) | (out_pos_ < out_.size() ? EPOLLOUT : 0);
+  if (events == interest_) return;
+  interest_ = events;
+  loop_.Modify(fd_, events, &handler_);
 }
 
 void Connection::CheckIdle(int64_t now_ms, int64_t max_idle_s) {

@@ -63,7 +63,7 @@ class Connection {
   size_t in_pos_ = 0;  // start of the unconsumed input
   std::string out_;
   size_t out_pos_ = 0;  // start of the unsent output
-  bool want_write_ = false;
+  uint32_t interest_ = EPOLLIN;
   bool closing_ = false;
   bool close_after_flush_ = false;
   bool paused_ = false;

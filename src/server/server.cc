@@ -156,6 +156,12 @@ bool Server::ListenUnix(const std::string& path, std::string* err) {
 }
 
 bool Server::Init(std::string* err) {
+  for (const auto& [from, to] : config_.RenamedCommands()) {
+    if (!registry_->Rename(from, to)) {
+      *err = StrCat("No such command in rename-command: '", from, "'");
+      return false;
+    }
+  }
   // Enough descriptors for maxclients plus our own, as Redis's adjustOpenFilesLimit.
   rlimit rl{};
   getrlimit(RLIMIT_NOFILE, &rl);
@@ -237,11 +243,6 @@ void Server::Unregister(Connection* c) {
   std::lock_guard lock(clients_mu_);
   clients_.erase(c->id());
   connected_.fetch_sub(1);
-}
-
-void Server::AddPausedConnection(Connection* c) {
-  // The tick of the connection's loop retries it; nothing else to record.
-  (void)c;
 }
 
 void Server::Tick(EventLoop& loop) {

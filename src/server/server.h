@@ -24,7 +24,7 @@ class Server : public commands::ServerApi {
   explicit Server(Config& config);
   ~Server() override;
 
-  // Binds the listeners; false with a message on failure.
+  // Applies rename-command, binds the listeners; false with a message on failure.
   bool Init(std::string* err);
   // Runs the loops until shutdown; returns the exit code.
   int Run();
@@ -42,7 +42,6 @@ class Server : public commands::ServerApi {
   int64_t max_query_buffer() const { return query_buffer_limit_->load(std::memory_order_relaxed); }
   int64_t max_bulk_len() const { return max_bulk_len_->load(std::memory_order_relaxed); }
   bool auth_required() const;
-  void AddPausedConnection(Connection* c);
 
   // commands::ServerApi
   Config& config() override { return config_; }
