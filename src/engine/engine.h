@@ -4,6 +4,8 @@
 // issues) keyspace notifications, propagation and blocked-client wake-ups happen.
 #pragma once
 
+#include <absl/container/inlined_vector.h>
+
 #include <atomic>
 #include <cstdint>
 #include <functional>
@@ -83,7 +85,8 @@ class LockSet {
 
  private:
   Engine& engine_;
-  std::vector<int> shards_;
+  // Inline storage: a command's lock set is built on the hot path and must not allocate.
+  absl::InlinedVector<int, 8> shards_;
   bool all_ = false;
   bool locked_ = false;
 };

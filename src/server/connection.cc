@@ -179,7 +179,9 @@ void Connection::Flush() {
 
 void Connection::UpdateInterest() {
   // A paused connection stops reading (level-triggered EPOLLIN would otherwise spin).
-  uint32_t events = (paused_ ? 0 : EPOLLIN) | (out_pos_ < out_.size() ? EPOLLOUT : 0);
+  uint32_t events = 0;
+  if (!paused_) events |= EPOLLIN;
+  if (out_pos_ < out_.size()) events |= EPOLLOUT;
   if (events == interest_) return;
   interest_ = events;
   loop_.Modify(fd_, events, &handler_);
