@@ -30,8 +30,9 @@ void CmdQuit(CommandContext& ctx) {
 
 // Checks a password for the default user (the only user until ACLs exist).
 bool CheckPassword(CommandContext& ctx, std::string_view user, std::string_view pass) {
+  // Without requirepass the default user is "nopass": any password is accepted for it.
   std::string required = ctx.server.config().String("requirepass");
-  return user == "default" && !required.empty() && pass == required;
+  return user == "default" && (required.empty() || pass == required);
 }
 
 void CmdAuth(CommandContext& ctx) {
@@ -323,9 +324,8 @@ void CmdClientSetInfo(CommandContext& ctx) {
   }
   for (char c : val) {
     if (c < '!' || c > '~') {
-      return ctx.reply.Error(StrCat(
-          "ERR ", is_name ? "lib-name" : "lib-ver",
-          " cannot contain spaces, newlines or special characters."));
+      return ctx.reply.Error(
+          StrCat("ERR ", attr, " cannot contain spaces, newlines or special characters."));
     }
   }
   {

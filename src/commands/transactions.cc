@@ -62,9 +62,10 @@ void CmdExec(CommandContext& ctx) {
   }
 
   // Resolve the queue once; lock everything it and the watched keys touch, in order.
-  std::vector<std::vector<std::string>> queued = std::move(s.queued);
-  s.queued.clear();
-  s.in_multi = false;
+  // The session stays in MULTI with its queue while the queue runs (CLIENT INFO inside EXEC
+  // shows flags=x and multi=N, as in Redis); queued commands run through ExecuteLocked, so
+  // nothing is re-queued and s.queued is not modified until the end.
+  const std::vector<std::vector<std::string>>& queued = s.queued;
   std::vector<std::vector<std::string_view>> argvs(queued.size());
   std::vector<const CommandSpec*> specs(queued.size());
   engine::LockSet locks(engine);
@@ -83,12 +84,16 @@ void CmdExec(CommandContext& ctx) {
     aborted = engine::DbView(engine, db, ctx.db.now_ms()).WatchedKeyExpired(key, &s.watch);
   }
   UnwatchAll(engine, s, &locks);
-  if (aborted) return ctx.reply.NullArray();
-
-  ctx.reply.ArrayLen(static_cast<int64_t>(queued.size()));
-  for (size_t i = 0; i < queued.size(); ++i) {
-    ctx.dispatcher.ExecuteLocked(s, *specs[i], argvs[i], ctx.reply, locks);
+  if (!aborted) {
+    ctx.reply.ArrayLen(static_cast<int64_t>(queued.size()));
+    for (size_t i = 0; i < queued.size(); ++i) {
+      ctx.dispatcher.ExecuteLocked(s, *specs[i], argvs[i], ctx.reply, locks);
+    }
+  } else {
+    ctx.reply.NullArray();
   }
+  s.in_multi = false;
+  s.queued.clear();
 }
 
 void CmdWatch(CommandContext& ctx) {

@@ -66,6 +66,9 @@ RespParser::Status RespParser::ParseMultibulk(std::string_view buf) {
     if (!ParseInt64(buf.substr(1, cr_pos - 1), &count) || count > limits_.max_multibulk_len) {
       return Fail("ERR Protocol error: invalid multibulk length");
     }
+    if (limits_.unauthenticated && count > 10) {
+      return Fail("ERR Protocol error: unauthenticated multibulk length");
+    }
     pos_ = cr_pos + 2;
     if (count <= 0) {
       args_.clear();
@@ -96,6 +99,9 @@ RespParser::Status RespParser::ParseMultibulk(std::string_view buf) {
       if (!ParseInt64(buf.substr(pos_ + 1, cr_pos - pos_ - 1), &len) || len < 0 ||
           len > limits_.max_bulk_len) {
         return Fail("ERR Protocol error: invalid bulk length");
+      }
+      if (limits_.unauthenticated && len > 16384) {
+        return Fail("ERR Protocol error: unauthenticated bulk length");
       }
       bulk_len_ = len;
       pos_ = cr_pos + 2;

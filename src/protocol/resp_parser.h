@@ -23,8 +23,11 @@ class RespParser {
 
   struct Limits {
     int64_t max_bulk_len = 512LL * 1024 * 1024;  // proto-max-bulk-len
-    int64_t max_multibulk_len = 1024 * 1024;     // as Redis: 1M arguments per request
+    int64_t max_multibulk_len = 2147483647;      // INT_MAX, as Redis
     size_t max_inline_len = 64 * 1024;           // PROTO_INLINE_MAX_SIZE
+    // A client that has not authenticated yet gets tight limits (10 args, 16 KiB bulks) and
+    // its own error texts, as in Redis: it cannot make the server buffer much.
+    bool unauthenticated = false;
   };
 
   RespParser() = default;

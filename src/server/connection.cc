@@ -94,6 +94,7 @@ bool Connection::HandleRequest() {
   std::string_view input = in_.view(in_pos_);
   protocol::RespParser::Limits limits;
   limits.max_bulk_len = server_.max_bulk_len();
+  limits.unauthenticated = !session_.authenticated;
   parser_.set_limits(limits);
   auto status = parser_.Parse(input);
   if (status == protocol::RespParser::Status::kIncomplete) {

@@ -121,7 +121,7 @@ TEST(RespParser, ProtocolErrors) {
     std::string input, error;
   } cases[] = {
       {"*abc\r\n", "ERR Protocol error: invalid multibulk length"},
-      {"*2000000\r\n", "ERR Protocol error: invalid multibulk length"},
+      {"*3000000000\r\n", "ERR Protocol error: invalid multibulk length"},
       {"*1\r\nfoo\r\n", "ERR Protocol error: expected '$', got 'f'"},
       {"*1\r\n$-5\r\n", "ERR Protocol error: invalid bulk length"},
       {"*1\r\n$600000000\r\n", "ERR Protocol error: invalid bulk length"},

@@ -1,0 +1,763 @@
+#!/usr/bin/python3
+"""Weir's own benchmark: Weir against Debian's redis-server, side by side.
+
+Run it with `make bench` (or bench/bench.sh [options]); see bench/README.md.
+Standard library only. Needs redis-server, redis-benchmark, redis-cli and taskset.
+"""
+
+import argparse
+import csv
+import io
+import json
+import os
+import platform
+import shlex
+import shutil
+import signal
+import socket
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+
+REPO = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+
+DEFAULT_WEIR_CMD = "build/weir --port {port} --threads 1"
+DEFAULT_REDIS_CMD = 'redis-server --port {port} --save "" --appendonly no'
+
+CLIENTS = 50
+KEYSPACE = 100000  # redis-benchmark -r; keys are key:%012d in [0, KEYSPACE)
+VALUE_SIZES = (3, 1024)
+PIPELINES = (1, 16)
+
+# Requests per redis-benchmark run, sized for roughly 1-2 s (quick: ~0.4 s) on a redis-server
+# pinned to one core of an ordinary x86 machine. BENCH_SCALE / --scale multiplies them.
+REQUESTS = {  # (value size, pipeline) -> (full, quick)
+    (3, 1): (150000, 40000),
+    (3, 16): (1200000, 320000),
+    (1024, 1): (130000, 35000),
+    (1024, 16): (600000, 160000),
+}
+
+MEMORY_KEYS = 1000000
+MEMORY_VALUE = 16  # bytes
+MEMORY_TTL = 86400
+
+
+def log(msg):
+    print(msg, file=sys.stderr, flush=True)
+
+
+class BenchError(Exception):
+    pass
+
+
+# ---------------------------------------------------------------------------------------------
+# A tiny RESP client, enough for PING, INFO and DBSIZE.
+
+
+class Resp:
+    def __init__(self, port, timeout=10.0):
+        self.sock = socket.create_connection(("127.0.0.1", port), timeout=timeout)
+        self.rf = self.sock.makefile("rb")
+
+    def close(self):
+        try:
+            self.rf.close()
+            self.sock.close()
+        except OSError:
+            pass
+
+    def call(self, *args):
+        out = [b"*%d\r\n" % len(args)]
+        for a in args:
+            a = a if isinstance(a, bytes) else str(a).encode()
+            out.append(b"$%d\r\n%s\r\n" % (len(a), a))
+        self.sock.sendall(b"".join(out))
+        return self._read()
+
+    def _read(self):
+        line = self.rf.readline()
+        if not line.endswith(b"\r\n"):
+            raise BenchError("connection closed by server")
+        kind, body = line[:1], line[1:-2]
+        if kind == b"+":
+            return body.decode()
+        if kind == b"-":
+            raise BenchError("server error: " + body.decode(errors="replace"))
+        if kind == b":":
+            return int(body)
+        if kind in (b"$", b"="):
+            n = int(body)
+            if n < 0:
+                return None
+            data = self.rf.read(n + 2)[:-2]
+            return data.decode(errors="replace")
+        if kind in (b"*", b">", b"~"):
+            n = int(body)
+            return None if n < 0 else [self._read() for _ in range(n)]
+        raise BenchError("unexpected reply %r" % line[:40])
+
+
+def info_field(text, field):
+    for line in text.splitlines():
+        if line.startswith(field + ":"):
+            return int(line.split(":", 1)[1].strip())
+    raise BenchError("INFO has no %s field" % field)
+
+
+# ---------------------------------------------------------------------------------------------
+# Servers.
+
+
+def free_port():
+    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def resolve_argv(template, port):
+    argv = shlex.split(template.replace("{port}", str(port)))
+    if not argv:
+        raise BenchError("empty server command")
+    exe = argv[0]
+    if "/" in exe:
+        if not os.path.isabs(exe):
+            exe = os.path.join(REPO, exe)
+        if not (os.path.isfile(exe) and os.access(exe, os.X_OK)):
+            raise BenchError(
+                "%s not found or not executable%s"
+                % (exe, " -- run `make` (or `make bench`) first" if exe.endswith("/weir") else "")
+            )
+    else:
+        found = shutil.which(exe)
+        if not found:
+            raise BenchError("%s not found on PATH (scripts/deps.sh installs the tools)" % exe)
+        exe = found
+    argv[0] = exe
+    return argv
+
+
+class Server:
+    def __init__(self, name, template, cpu, workdir):
+        self.name = name
+        self.template = template
+        self.cpu = cpu
+        self.workdir = workdir
+        self.proc = None
+        self.port = None
+        self.logpath = None
+        self.dead = False
+        self.starts = 0
+
+    def start(self):
+        self.port = free_port()
+        argv = resolve_argv(self.template, self.port)
+        self.starts += 1
+        rundir = os.path.join(self.workdir, "%s-%d" % (self.name, self.starts))
+        os.makedirs(rundir)
+        self.logpath = os.path.join(rundir, "server.log")
+        logf = open(self.logpath, "wb")
+        # taskset execs the server, so proc.pid is the server's pid.
+        self.proc = subprocess.Popen(
+            ["taskset", "-c", str(self.cpu)] + argv,
+            cwd=rundir,
+            stdin=subprocess.DEVNULL,
+            stdout=logf,
+            stderr=subprocess.STDOUT,
+            start_new_session=True,
+        )
+        logf.close()
+        self.dead = False
+        deadline = time.time() + 20
+        while True:
+            if self.proc.poll() is not None:
+                raise BenchError(
+                    "%s exited with status %s at start-up: %s\n%s"
+                    % (self.name, self.proc.returncode, " ".join(argv), self.log_tail())
+                )
+            try:
+                c = Resp(self.port, timeout=2)
+                try:
+                    if c.call("PING") == "PONG":
+                        return
+                finally:
+                    c.close()
+            except (OSError, BenchError):
+                pass
+            if time.time() > deadline:
+                raise BenchError("%s did not answer PING within 20 s on port %d\n%s"
+                                 % (self.name, self.port, self.log_tail()))
+            time.sleep(0.05)
+
+    def log_tail(self, lines=15):
+        try:
+            with open(self.logpath, "rb") as f:
+                data = f.read().decode(errors="replace").splitlines()
+            return "\n".join("    | " + l for l in data[-lines:])
+        except OSError:
+            return ""
+
+    def alive(self):
+        return self.proc is not None and self.proc.poll() is None
+
+    def settle(self, seconds=1.0):
+        """After a failed request: gives a crashing server a moment to finish dying."""
+        deadline = time.time() + seconds
+        while self.alive() and time.time() < deadline:
+            time.sleep(0.05)
+
+    def death(self):
+        """'' while running, else how the server ended plus the tail of its log."""
+        if self.proc is None or self.proc.poll() is None:
+            return ""
+        rc = self.proc.returncode
+        how = "killed by %s" % signal.Signals(-rc).name if rc < 0 else "exited with status %d" % rc
+        return "%s %s\n%s" % (self.name, how, self.log_tail())
+
+    def stop(self):
+        p = self.proc
+        if p is None:
+            return
+        self.proc = None
+        if p.poll() is None:
+            try:
+                os.killpg(p.pid, signal.SIGTERM)
+            except ProcessLookupError:
+                pass
+            try:
+                p.wait(timeout=5)
+            except subprocess.TimeoutExpired:
+                try:
+                    os.killpg(p.pid, signal.SIGKILL)
+                except ProcessLookupError:
+                    pass
+                p.wait()
+
+    def cpu_ns(self):
+        """Server CPU time so far: sum of schedstat run time over all its threads."""
+        pid = self.proc.pid
+        total = 0
+        try:
+            tids = os.listdir("/proc/%d/task" % pid)
+        except OSError:
+            raise BenchError("%s is gone" % self.name)
+        have_schedstat = False
+        for tid in tids:
+            try:
+                with open("/proc/%d/task/%s/schedstat" % (pid, tid)) as f:
+                    total += int(f.read().split()[0])
+                    have_schedstat = True
+            except (OSError, ValueError, IndexError):
+                pass
+        if have_schedstat:
+            return total
+        # No schedstat (kernel without CONFIG_SCHED_INFO): utime + stime, in clock ticks.
+        with open("/proc/%d/stat" % pid) as f:
+            fields = f.read().rsplit(")", 1)[1].split()
+        ticks = int(fields[11]) + int(fields[12])
+        return ticks * 1000000000 // os.sysconf("SC_CLK_TCK")
+
+    def rss_bytes(self):
+        with open("/proc/%d/status" % self.proc.pid) as f:
+            for line in f:
+                if line.startswith("VmRSS:"):
+                    return int(line.split()[1]) * 1024
+        raise BenchError("no VmRSS for %s" % self.name)
+
+    def call(self, *args):
+        c = Resp(self.port, timeout=30)
+        try:
+            return c.call(*args)
+        finally:
+            c.close()
+
+    def version(self):
+        try:
+            text = self.call("INFO", "server")
+            for key in ("weir_version", "redis_version"):
+                for line in text.splitlines():
+                    if line.startswith(key + ":"):
+                        return "%s=%s" % (key, line.split(":", 1)[1].strip())
+        except (OSError, BenchError):
+            pass
+        return "?"
+
+
+# ---------------------------------------------------------------------------------------------
+# Load generation.
+
+
+def run_pipe(server, path, client_cpu, timeout):
+    """Feeds a RESP stream file to the server with redis-cli --pipe; returns the reply count."""
+    with open(path, "rb") as f:
+        try:
+            r = subprocess.run(
+                ["taskset", "-c", str(client_cpu), "redis-cli", "-h", "127.0.0.1",
+                 "-p", str(server.port), "--pipe"],
+                stdin=f, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, timeout=timeout,
+            )
+        except subprocess.TimeoutExpired:
+            raise BenchError("redis-cli --pipe into %s timed out after %d s" % (server.name, timeout))
+    out = r.stdout.decode(errors="replace")
+    errors = replies = None
+    for line in out.splitlines():
+        if line.startswith("errors:"):
+            parts = line.replace(",", " ").split()
+            errors, replies = int(parts[1]), int(parts[3])
+    if r.returncode != 0 or errors is None or errors != 0:
+        raise BenchError("redis-cli --pipe into %s failed (rc %d):\n%s"
+                         % (server.name, r.returncode, out.strip()[-2000:]))
+    return replies
+
+
+def write_stream(path, records):
+    with open(path, "wb") as f:
+        batch = []
+        for rec in records:
+            batch.append(rec)
+            if len(batch) >= 10000:
+                f.write(b"".join(batch))
+                batch = []
+        f.write(b"".join(batch))
+
+
+def resp_cmd(*args):
+    out = [b"*%d\r\n" % len(args)]
+    for a in args:
+        out.append(b"$%d\r\n%s\r\n" % (len(a), a))
+    return b"".join(out)
+
+
+def prefill_stream(path, size):
+    """SET key:%012d for the whole redis-benchmark keyspace, values of `size` bytes."""
+    value = b"x" * size
+    write_stream(path, (resp_cmd(b"SET", b"key:%012d" % i, value) for i in range(KEYSPACE)))
+
+
+def memory_stream(path, ttl):
+    extra = (b"EX", b"%d" % MEMORY_TTL) if ttl else ()
+    write_stream(path, (resp_cmd(b"SET", b"key:%07d" % i, b"value-%010d" % i, *extra)
+                        for i in range(MEMORY_KEYS)))
+
+
+def run_benchmark(server, test, client_cpu, timeout):
+    cmd, size, pipeline, requests = test["cmd"], test["size"], test["pipeline"], test["requests"]
+    argv = ["taskset", "-c", str(client_cpu), "redis-benchmark", "-h", "127.0.0.1",
+            "-p", str(server.port), "-t", cmd.lower(), "-n", str(requests), "-c", str(CLIENTS),
+            "-r", str(KEYSPACE), "-P", str(pipeline), "-d", str(size), "--csv"]
+    cpu0 = server.cpu_ns()
+    t0 = time.monotonic()
+    try:
+        r = subprocess.run(argv, stdout=subprocess.PIPE, stderr=subprocess.PIPE, timeout=timeout)
+    except subprocess.TimeoutExpired:
+        raise BenchError("redis-benchmark %s against %s timed out after %d s"
+                         % (test["name"], server.name, timeout))
+    wall = time.monotonic() - t0
+    if not server.alive():
+        raise BenchError("the server ended during %s" % test["name"])
+    cpu1 = server.cpu_ns()
+    out = r.stdout.decode(errors="replace")
+    row = None
+    for rec in csv.reader(io.StringIO(out)):
+        if rec and rec[0] == cmd:
+            row = rec
+    header = None
+    for rec in csv.reader(io.StringIO(out)):
+        if rec and rec[0] == "test":
+            header = rec
+    if r.returncode != 0 or row is None or header is None:
+        raise BenchError("redis-benchmark %s against %s failed (rc %d):\n%s%s"
+                         % (test["name"], server.name, r.returncode, out[-1500:],
+                            r.stderr.decode(errors="replace")[-1500:]))
+    vals = dict(zip(header, row))
+    cpu_s = (cpu1 - cpu0) / 1e9
+    return {
+        "ops": float(vals["rps"]),
+        "p50_ms": float(vals["p50_latency_ms"]),
+        "p99_ms": float(vals["p99_latency_ms"]),
+        "cpu_s": cpu_s,
+        "ops_per_cpu_s": requests / cpu_s if cpu_s > 0 else None,
+        "wall_s": wall,
+    }
+
+
+# ---------------------------------------------------------------------------------------------
+# Reporting.
+
+
+def median(xs):
+    xs = [x for x in xs if x is not None]
+    return statistics.median(xs) if xs else None
+
+
+def ratio_median(a, b):
+    rs = [x / y for x, y in zip(a, b) if x is not None and y is not None and y != 0]
+    return statistics.median(rs) if rs else None
+
+
+def fmt_num(x):
+    if x is None:
+        return "FAIL"
+    if x >= 100:
+        return "{:,.0f}".format(x)
+    return "%.1f" % x
+
+
+def fmt_ms(x):
+    return "FAIL" if x is None else "%.3f" % x
+
+
+def fmt_ratio(x):
+    return "-" if x is None else "%.2f" % x
+
+
+class Results:
+    def __init__(self, path):
+        self.f = open(path, "w") if path else None
+
+    def write(self, obj):
+        if self.f:
+            self.f.write(json.dumps(obj, sort_keys=True) + "\n")
+            self.f.flush()
+
+    def close(self):
+        if self.f:
+            self.f.close()
+
+
+# ---------------------------------------------------------------------------------------------
+
+
+def env(name, default):
+    v = os.environ.get(name)
+    return default if v in (None, "") else v
+
+
+def parse_args():
+    p = argparse.ArgumentParser(
+        description="Benchmark Weir against redis-server (see bench/README.md).")
+    p.add_argument("--quick", action="store_true", default=env("BENCH_QUICK", "0") not in ("0", ""),
+                   help="short runs, 3 rounds (env BENCH_QUICK=1)")
+    p.add_argument("--rounds", type=int, default=None,
+                   help="rounds per test (env BENCH_ROUNDS; default 5, quick 3)")
+    p.add_argument("--server-cpu", default=env("BENCH_SERVER_CPU", "0"),
+                   help="CPU both servers are pinned to (env BENCH_SERVER_CPU, default 0)")
+    p.add_argument("--client-cpu", default=env("BENCH_CLIENT_CPU", "1"),
+                   help="CPU the load generator is pinned to (env BENCH_CLIENT_CPU, default 1)")
+    p.add_argument("--weir-cmd", default=env("WEIR_CMD", DEFAULT_WEIR_CMD),
+                   help="server A command, {port} is replaced (env WEIR_CMD, default %r)"
+                   % DEFAULT_WEIR_CMD.replace("%", "%%"))
+    p.add_argument("--redis-cmd", default=env("REDIS_CMD", DEFAULT_REDIS_CMD),
+                   help="server B command (env REDIS_CMD, default %r)" % DEFAULT_REDIS_CMD)
+    p.add_argument("--scale", type=float, default=float(env("BENCH_SCALE", "1")),
+                   help="multiply request counts (env BENCH_SCALE)")
+    p.add_argument("--timeout", type=int, default=int(env("BENCH_TIMEOUT", "120")),
+                   help="seconds allowed per redis-benchmark / redis-cli run (env BENCH_TIMEOUT)")
+    p.add_argument("--results", default=env("RESULTS", ""),
+                   help="write raw results as JSON lines here (env RESULTS)")
+    p.add_argument("--no-throughput", action="store_true", help="skip the redis-benchmark tests")
+    p.add_argument("--no-memory", action="store_true", help="skip the memory tests")
+    a = p.parse_args()
+    if a.rounds is None:
+        a.rounds = int(env("BENCH_ROUNDS", "3" if a.quick else "5"))
+    if a.rounds < 1:
+        p.error("--rounds must be at least 1")
+    return a
+
+
+def check_environment(args):
+    for tool in ("taskset", "redis-benchmark", "redis-cli"):
+        if not shutil.which(tool):
+            raise BenchError("%s not found on PATH; run scripts/deps.sh (installs redis-tools, "
+                             "redis-server; taskset is in util-linux)" % tool)
+    allowed = os.sched_getaffinity(0)
+    for what, cpu in (("server", args.server_cpu), ("client", args.client_cpu)):
+        try:
+            n = int(cpu)
+        except ValueError:
+            raise BenchError("%s CPU must be a single CPU number, got %r" % (what, cpu))
+        if n not in allowed:
+            raise BenchError("%s CPU %d is not available (this process may use %s); set "
+                             "BENCH_SERVER_CPU / BENCH_CLIENT_CPU"
+                             % (what, n, ",".join(map(str, sorted(allowed)))))
+    if args.server_cpu == args.client_cpu:
+        log("warning: servers and load generator share CPU %s; numbers will mean little"
+            % args.server_cpu)
+    # Fail early and clearly when a server binary is missing.
+    resolve_argv(args.weir_cmd, 1)
+    resolve_argv(args.redis_cmd, 1)
+
+
+def make_tests(args):
+    tests = []
+    for size in VALUE_SIZES:
+        for pipeline in PIPELINES:
+            full, quick = REQUESTS[(size, pipeline)]
+            n = max(1000, int((quick if args.quick else full) * args.scale))
+            for cmd in ("SET", "GET"):
+                label = "%dB" % size if size < 1024 else "%dKiB" % (size // 1024)
+                tests.append({"name": "%s %s -P %d" % (cmd, label, pipeline), "cmd": cmd,
+                              "size": size, "pipeline": pipeline, "requests": n})
+    return tests
+
+
+def throughput(args, servers, tests, workdir, results):
+    """Runs every test on both servers, interleaved, for args.rounds rounds."""
+    data = {t["name"]: {s.name: [None] * args.rounds for s in servers} for t in tests}
+    streams = {}
+    for size in VALUE_SIZES:
+        path = os.path.join(workdir, "prefill-%d.resp" % size)
+        prefill_stream(path, size)
+        streams[size] = path
+    for rnd in range(args.rounds):
+        order = servers if rnd % 2 == 0 else list(reversed(servers))
+        log("round %d/%d (%s first)" % (rnd + 1, args.rounds, order[0].name))
+        for size in VALUE_SIZES:
+            # GETs then read values of the size under test, and every key exists.
+            for s in order:
+                if s.dead:
+                    continue
+                try:
+                    run_pipe(s, streams[size], args.client_cpu, args.timeout)
+                except BenchError as e:
+                    s.settle(0.5)
+                    log("  %s: prefill failed: %s%s" % (s.name, e,
+                                                         ("; " + s.death()) if s.death() else ""))
+                    s.dead = not s.alive()
+            for t in tests:
+                if t["size"] != size:
+                    continue
+                cells = []
+                for s in order:
+                    if s.dead:
+                        cells.append("%s skipped" % s.name)
+                        continue
+                    try:
+                        r = run_benchmark(s, t, args.client_cpu, args.timeout)
+                    except BenchError as e:
+                        s.settle(0.5)
+                        log("  %s: %s%s" % (s.name, e, ("; " + s.death()) if s.death() else ""))
+                        s.dead = not s.alive()
+                        results.write({"kind": "throughput", "server": s.name, "test": t["name"],
+                                       "round": rnd + 1, "error": str(e)})
+                        cells.append("%s FAIL" % s.name)
+                        continue
+                    data[t["name"]][s.name][rnd] = r
+                    rec = {"kind": "throughput", "server": s.name, "test": t["name"],
+                           "round": rnd + 1, "requests": t["requests"], "clients": CLIENTS,
+                           "pipeline": t["pipeline"], "value_size": t["size"]}
+                    rec.update(r)
+                    results.write(rec)
+                    cells.append("%s %s ops/s %s ops/cpu-s" % (s.name, fmt_num(r["ops"]),
+                                                               fmt_num(r["ops_per_cpu_s"])))
+                log("  %-18s %s" % (t["name"], " | ".join(cells)))
+    return data
+
+
+def try_used_memory(server):
+    """INFO memory's used_memory, or None when the server cannot answer it."""
+    try:
+        return info_field(server.call("INFO", "memory"), "used_memory")
+    except (BenchError, OSError) as e:
+        log("  %s: INFO memory failed: %s" % (server.name, e))
+        server.settle()
+        return None
+
+
+def memory(args, a_server, b_server, workdir, results, versions):
+    out = {}
+    for ttl in (False, True):
+        variant = "with EX %d" % MEMORY_TTL if ttl else "no TTL"
+        path = os.path.join(workdir, "memory-%s.resp" % ("ttl" if ttl else "plain"))
+        log("memory: generating %d SETs (%s)" % (MEMORY_KEYS, variant))
+        memory_stream(path, ttl)
+        for s in (a_server, b_server):
+            key = (variant, s.name)
+            step = "start"
+            try:
+                s.start()
+                rss0 = s.rss_bytes()
+                step = "INFO memory before loading"
+                used0 = try_used_memory(s)
+                if used0 is None and not s.alive():
+                    log("  %s: INFO memory ended it: %s\n  restarting; RSS only"
+                        % (s.name, s.death()))
+                    step = "restart"
+                    s.start()
+                    rss0 = s.rss_bytes()
+                step = "redis-cli --pipe"
+                run_pipe(s, path, args.client_cpu, max(args.timeout, 300))
+                time.sleep(0.5)
+                step = "DBSIZE"
+                dbsize = s.call("DBSIZE")
+                if dbsize != MEMORY_KEYS:
+                    raise BenchError("DBSIZE is %r after loading %d keys" % (dbsize, MEMORY_KEYS))
+                rss1 = s.rss_bytes()
+                step = "INFO memory after loading"
+                used1 = try_used_memory(s) if used0 is not None else None
+                if used1 is None:
+                    used0 = None
+                if s.name not in versions:
+                    versions[s.name] = s.version()
+                r = {"used_per_key": None if used0 is None else (used1 - used0) / MEMORY_KEYS,
+                     "rss_per_key": (rss1 - rss0) / MEMORY_KEYS,
+                     "used_before": used0, "used_after": used1, "rss_before": rss0,
+                     "rss_after": rss1}
+                out[key] = r
+                log("  %-6s %-14s used_memory %s B/key, RSS %.1f B/key"
+                    % (s.name, variant, "FAIL" if used0 is None else "%.1f" % r["used_per_key"],
+                       r["rss_per_key"]))
+                rec = {"kind": "memory", "server": s.name, "variant": variant,
+                       "keys": MEMORY_KEYS, "value_size": MEMORY_VALUE}
+                rec.update(r)
+                results.write(rec)
+            except (BenchError, OSError) as e:
+                s.settle()
+                e = "%s: %s%s" % (step, e, ("; " + s.death()) if s.death() else "")
+                log("  %s memory (%s) failed at %s" % (s.name, variant, e))
+                results.write({"kind": "memory", "server": s.name, "variant": variant,
+                               "error": str(e)})
+                out[key] = None
+            finally:
+                s.stop()
+        os.unlink(path)
+    return out
+
+
+def report(args, servers, tests, data, mem, versions):
+    a, b = servers
+    lines = []
+    lines.append("## Weir benchmark: %s vs %s" % (a.name, b.name))
+    lines.append("")
+    lines.append("- %s: `%s` (%s)" % (a.name, args.weir_cmd, versions.get(a.name, "?")))
+    lines.append("- %s: `%s` (%s)" % (b.name, args.redis_cmd, versions.get(b.name, "?")))
+    lines.append("- servers pinned to CPU %s, redis-benchmark to CPU %s; %d clients, -r %d; "
+                 "%d round(s)%s, medians; ratio = median of per-round %s/%s"
+                 % (args.server_cpu, args.client_cpu, CLIENTS, KEYSPACE, args.rounds,
+                    " (quick)" if args.quick else "", a.name, b.name))
+    lines.append("- host: %s, %d CPUs, load average %s"
+                 % (platform.node(), os.cpu_count(), " ".join("%.2f" % x for x in os.getloadavg())))
+    summary = []
+    if data is not None:
+        lines.append("")
+        lines.append("| workload | %s ops/s | %s ops/s | ratio | %s p50 ms | %s p50 ms | "
+                     "%s p99 ms | %s p99 ms | %s ops/CPU-s | %s ops/CPU-s | CPU ratio |"
+                     % (a.name, b.name, a.name, b.name, a.name, b.name, a.name, b.name))
+        lines.append("|---|" + "---:|" * 10)
+        for t in tests:
+            d = data[t["name"]]
+
+            def col(srv, field):
+                return [r[field] if r else None for r in d[srv.name]]
+
+            row = {
+                "kind": "summary", "test": t["name"], "requests": t["requests"],
+                "a": a.name, "b": b.name,
+                "a_ops": median(col(a, "ops")), "b_ops": median(col(b, "ops")),
+                "ops_ratio": ratio_median(col(a, "ops"), col(b, "ops")),
+                "a_p50_ms": median(col(a, "p50_ms")), "b_p50_ms": median(col(b, "p50_ms")),
+                "a_p99_ms": median(col(a, "p99_ms")), "b_p99_ms": median(col(b, "p99_ms")),
+                "a_ops_per_cpu_s": median(col(a, "ops_per_cpu_s")),
+                "b_ops_per_cpu_s": median(col(b, "ops_per_cpu_s")),
+                "cpu_ratio": ratio_median(col(a, "ops_per_cpu_s"), col(b, "ops_per_cpu_s")),
+            }
+            summary.append(row)
+            lines.append("| %s | %s | %s | %s | %s | %s | %s | %s | %s | %s | %s |" % (
+                t["name"], fmt_num(row["a_ops"]), fmt_num(row["b_ops"]),
+                fmt_ratio(row["ops_ratio"]), fmt_ms(row["a_p50_ms"]), fmt_ms(row["b_p50_ms"]),
+                fmt_ms(row["a_p99_ms"]), fmt_ms(row["b_p99_ms"]), fmt_num(row["a_ops_per_cpu_s"]),
+                fmt_num(row["b_ops_per_cpu_s"]), fmt_ratio(row["cpu_ratio"])))
+    if mem is not None:
+        lines.append("")
+        lines.append("| memory, %s keys x %d-byte values | %s bytes/key | %s bytes/key | ratio |"
+                     % ("{:,}".format(MEMORY_KEYS), MEMORY_VALUE, a.name, b.name))
+        lines.append("|---|---:|---:|---:|")
+        for variant in ("no TTL", "with EX %d" % MEMORY_TTL):
+            for field, label in (("used_per_key", "used_memory"), ("rss_per_key", "RSS")):
+                ra, rb = mem.get((variant, a.name)), mem.get((variant, b.name))
+                va = ra[field] if ra else None
+                vb = rb[field] if rb else None
+                ratio = va / vb if va is not None and vb else None
+                summary.append({"kind": "summary", "test": "memory %s %s" % (label, variant),
+                                "a": a.name, "b": b.name, "a_bytes_per_key": va,
+                                "b_bytes_per_key": vb, "ratio": ratio})
+                lines.append("| %s, %s | %s | %s | %s |" % (
+                    label, variant, "FAIL" if va is None else "%.1f" % va,
+                    "FAIL" if vb is None else "%.1f" % vb, fmt_ratio(ratio)))
+    return "\n".join(lines), summary
+
+
+def main():
+    args = parse_args()
+    check_environment(args)
+    # Let SIGTERM / SIGHUP unwind through the finally blocks that stop the servers.
+    def on_signal(signum, frame):
+        raise SystemExit(128 + signum)
+    signal.signal(signal.SIGTERM, on_signal)
+    signal.signal(signal.SIGHUP, on_signal)
+
+    results = Results(args.results)
+    workdir = tempfile.mkdtemp(prefix="weir-bench-")
+    a = Server("weir", args.weir_cmd, args.server_cpu, workdir)
+    b = Server("redis", args.redis_cmd, args.server_cpu, workdir)
+    servers = [a, b]
+    tests = make_tests(args)
+    failed = False
+    try:
+        results.write({"kind": "meta", "time": time.strftime("%Y-%m-%dT%H:%M:%S%z"),
+                       "weir_cmd": args.weir_cmd, "redis_cmd": args.redis_cmd,
+                       "server_cpu": args.server_cpu, "client_cpu": args.client_cpu,
+                       "rounds": args.rounds, "quick": args.quick, "scale": args.scale,
+                       "clients": CLIENTS, "keyspace": KEYSPACE, "host": platform.node(),
+                       "cpus": os.cpu_count(), "loadavg": os.getloadavg()})
+        versions = {}
+        data = None
+        if not args.no_throughput:
+            for s in servers:
+                s.start()
+                versions[s.name] = s.version()
+                s.settle(0.3)
+                if not s.alive():
+                    log("warning: INFO server ended it: %s\nrestarting it" % s.death())
+                    s.start()
+                log("%s: pid %d, port %d, %s" % (s.name, s.proc.pid, s.port, versions[s.name]))
+            data = throughput(args, servers, tests, workdir, results)
+            for s in servers:
+                s.stop()
+        mem = None
+        if not args.no_memory:
+            mem = memory(args, a, b, workdir, results, versions)
+        table, summary = report(args, servers, tests, data, mem, versions)
+        for row in summary:
+            results.write(row)
+            vals = [v for k, v in row.items() if k.startswith(("a_", "b_"))]
+            if any(v is None for v in vals):
+                failed = True
+        print(table, flush=True)
+        if args.results:
+            log("raw results: %s" % args.results)
+    except BenchError as e:
+        log("bench: error: %s" % e)
+        return 2
+    except KeyboardInterrupt:
+        log("bench: interrupted")
+        return 130
+    finally:
+        for s in servers:
+            s.stop()
+        results.close()
+        shutil.rmtree(workdir, ignore_errors=True)
+    if failed:
+        log("bench: some measurements failed (FAIL in the table)")
+        return 1
+    return 0
+
+
+if __name__ == "__main__":
+    try:
+        sys.exit(main())
+    except BenchError as e:
+        log("bench: error: %s" % e)
+        sys.exit(2)
