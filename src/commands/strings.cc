@@ -345,7 +345,7 @@ void CmdSetRange(CommandContext& ctx) {
   if (!CheckType(ctx, e, ObjType::kString)) return;
   size_t old_len = e == nullptr ? 0 : e->val_len;
   if (value.empty()) return ctx.reply.Integer(static_cast<int64_t>(old_len));
-  if (offset + static_cast<int64_t>(value.size()) > MaxStringSize(ctx)) {
+  if (offset > MaxStringSize(ctx) - static_cast<int64_t>(value.size())) {
     return ctx.reply.Error(errors::kStringTooLong);
   }
   size_t new_len = std::max(old_len, static_cast<size_t>(offset) + value.size());
