@@ -166,7 +166,7 @@ Entry* DbView::Find(std::string_view key) {
     stats.keyspace_misses.fetch_add(1, std::memory_order_relaxed);
   } else {
     stats.keyspace_hits.fetch_add(1, std::memory_order_relaxed);
-    if (!no_touch_) e->lru = LruClock();
+    if (!no_touch_) e->lru = LruNow();
   }
   return e;
 }
@@ -175,7 +175,7 @@ Entry* DbView::FindForWrite(std::string_view key) {
   int s;
   DbTable& t = Table(key, &s);
   Entry* e = ExpireIfNeeded(t, s, t.keys.Find(key));
-  if (e != nullptr && !no_touch_) e->lru = LruClock();
+  if (e != nullptr && !no_touch_) e->lru = LruNow();
   return e;
 }
 
@@ -217,7 +217,7 @@ Entry* DbView::SetString(std::string_view key, std::string_view value, ExpireMod
     }
     if (want_expire) t.AddExpire(e);
   }
-  e->lru = LruClock();
+  e->lru = LruNow();
   Modified(key);
   return e;
 }

@@ -149,6 +149,8 @@ class DbView {
   void Flush(bool async);
 
   bool IsExpired(const Entry* e) const { return e->has_expire() && e->expire_at() <= now_ms_; }
+  // The access clock in seconds, from the command's time snapshot (no clock read per key).
+  uint32_t LruNow() const { return static_cast<uint32_t>(now_ms_ / 1000); }
 
   // Keyspace-wide operations (keyspace_ops.cc).
   // One step of a SCAN over this database's table in one (locked) shard: calls fn on the
