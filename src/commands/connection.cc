@@ -377,7 +377,7 @@ void CmdClientHelp(CommandContext& ctx) {
 
 void RegisterConnectionCommands(CommandRegistry& r) {
   constexpr uint32_t kConn = kNoLock | kLoading | kStale | kFast;
-  r.Add({"ping", -1, kConn, "fast connection", {}, CmdPing, "Returns the server's liveliness response.",
+  r.Add({"ping", -1, kNoLock | kFast | kSentinel, "fast connection", {}, CmdPing, "Returns the server's liveliness response.",
          "1.0.0", "connection", "O(1)", nullptr, "request_policy:all_shards response_policy:all_succeeded"});
   r.Add({"echo", 2, kConn, "fast connection", {}, CmdEcho, "Returns the given string.", "1.0.0",
          "connection", "O(1)"});
@@ -427,7 +427,7 @@ void RegisterConnectionCommands(CommandRegistry& r) {
   r.AddSubcommand("client", {"no-evict", 3, kAdminConn, "admin slow dangerous connection", {},
                              CmdClientNoEvict, "Sets the client eviction mode of the connection.",
                              "7.0.0", "connection", "O(1)"});
-  r.AddSubcommand("client", {"no-touch", 3, kPlainConn, "slow connection", {}, CmdClientNoTouch,
+  r.AddSubcommand("client", {"no-touch", 3, kNoLock | kNoScript | kLoading | kStale, "slow connection", {}, CmdClientNoTouch,
                              "Controls whether commands sent by the client affect the LRU/LFU of "
                              "accessed keys.",
                              "7.2.0", "connection", "O(1)"});
