@@ -576,7 +576,7 @@ void CmdObjectFreq(CommandContext& ctx) {
   const Entry* e = ObjectLookup(ctx);
   if (e == nullptr) return;
   if (!LfuPolicy(ctx)) return ctx.reply.Error(kLfuNotSelected);
-  ctx.reply.Integer(e->lfu_counter);
+  ctx.reply.Integer(ctx.db.LfuDecayed(e));
 }
 
 void CmdObjectHelp(CommandContext& ctx) {

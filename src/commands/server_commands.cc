@@ -735,8 +735,8 @@ void CmdDebug(CommandContext& ctx) {
     return ctx.reply.Ok();
   }
   if (EqualsIgnoreCase(sub, "set-active-expire") && argc == 3) {
-    // Accepted like Redis (atoi, no validation); the engine's active expiry has no switch
-    // yet, so the setting has no effect.
+    // Accepted like Redis: atoi semantics, no validation.
+    ctx.server.engine().set_active_expire_enabled(std::atoi(std::string(ctx.arg(2)).c_str()) != 0);
     return ctx.reply.Ok();
   }
   if (EqualsIgnoreCase(sub, "quicklist-packed-threshold") && argc == 3) {

@@ -82,7 +82,7 @@ int64_t Engine::ActiveExpireCycle(int first, int step, int64_t deadline_us, int 
         for (int i = 0; i < sample && !t.expires.empty(); ++i) {
           Entry* e = t.expires[RandomU64() % t.expires.size()];
           ++checked;
-          if (e->expire_at() <= now) {
+          if (e->expire_at() < now) {  // Redis expires when now > when
             std::string key(e->key());
             t.RemoveExpire(e);
             t.keys.Unlink(key);
@@ -166,7 +166,7 @@ Entry* DbView::Find(std::string_view key) {
     stats.keyspace_misses.fetch_add(1, std::memory_order_relaxed);
   } else {
     stats.keyspace_hits.fetch_add(1, std::memory_order_relaxed);
-    if (!no_touch_) e->lru = LruNow();
+    if (!no_touch_) Touch(e);
   }
   return e;
 }
@@ -175,7 +175,7 @@ Entry* DbView::FindForWrite(std::string_view key) {
   int s;
   DbTable& t = Table(key, &s);
   Entry* e = ExpireIfNeeded(t, s, t.keys.Find(key));
-  if (e != nullptr && !no_touch_) e->lru = LruNow();
+  if (e != nullptr && !no_touch_) Touch(e);
   return e;
 }
 
@@ -217,7 +217,7 @@ Entry* DbView::SetString(std::string_view key, std::string_view value, ExpireMod
     }
     if (want_expire) t.AddExpire(e);
   }
-  e->lru = LruNow();
+  e->lru = LruNow();  // a write sets the access time but, as in Redis, not the LFU count
   Modified(key);
   return e;
 }
@@ -319,6 +319,28 @@ Entry* DbView::Clone(const Entry* e) {
   Entry* c = Entry::NewString(e->key(), e->value(), false, e->encoding);
   c->type = e->type;
   return c;
+}
+
+void DbView::Touch(Entry* e) {
+  uint32_t now_s = LruNow();
+  if (engine_.lfu_enabled()) {
+    e->lfu_counter = static_cast<uint8_t>(LfuDecayed(e));
+    // Redis's logarithmic counter: the higher it is, the less likely an access increments it.
+    if (e->lfu_counter < 255) {
+      double base = e->lfu_counter > kLfuInitial ? e->lfu_counter - kLfuInitial : 0;
+      double p = 1.0 / (base * engine_.lfu_log_factor() + 1);
+      if (static_cast<double>(RandomU64() % 1000000) / 1000000.0 < p) ++e->lfu_counter;
+    }
+  }
+  e->lru = now_s;
+}
+
+int DbView::LfuDecayed(const Entry* e) const {
+  int decay = engine_.lfu_decay_time();
+  if (decay <= 0) return e->lfu_counter;
+  int64_t idle_min = (static_cast<int64_t>(LruNow()) - e->lru) / 60;
+  int64_t periods = idle_min > 0 ? idle_min / decay : 0;
+  return periods >= e->lfu_counter ? 0 : e->lfu_counter - static_cast<int>(periods);
 }
 
 void DbView::Modified(std::string_view key) {

@@ -18,6 +18,9 @@
 
 namespace weir::engine {
 
+// Redis's LFU_INIT_VAL: new keys start here so they are not evicted before a second access.
+inline constexpr uint8_t kLfuInitial = 5;
+
 int64_t NowMs();
 int64_t NowUs();
 uint64_t RandomU64();
@@ -45,6 +48,18 @@ class Engine {
   // (each event loop owns every step-th shard). Stops at deadline_us. Returns keys expired.
   int64_t ActiveExpireCycle(int first, int step, int64_t deadline_us, int effort);
 
+  // Access tracking and active expiry switches, set from the configuration (and DEBUG).
+  bool lfu_enabled() const { return lfu_enabled_.load(std::memory_order_relaxed); }
+  int lfu_log_factor() const { return lfu_log_factor_.load(std::memory_order_relaxed); }
+  int lfu_decay_time() const { return lfu_decay_time_.load(std::memory_order_relaxed); }
+  void SetLfu(bool enabled, int log_factor, int decay_time) {
+    lfu_enabled_ = enabled;
+    lfu_log_factor_ = log_factor;
+    lfu_decay_time_ = decay_time;
+  }
+  bool active_expire_enabled() const { return active_expire_.load(std::memory_order_relaxed); }
+  void set_active_expire_enabled(bool v) { active_expire_ = v; }
+
   int64_t KeyCount(int db);
   int64_t ExpiresCount(int db);
 
@@ -62,6 +77,10 @@ class Engine {
   int num_dbs_;
   int shard_bits_;
   std::atomic<int64_t> dirty_{0};
+  std::atomic<bool> lfu_enabled_{false};
+  std::atomic<int> lfu_log_factor_{10};
+  std::atomic<int> lfu_decay_time_{1};
+  std::atomic<bool> active_expire_{true};
   std::vector<int> expire_cursor_db_;  // per shard: which db active expiry looks at next
 };
 
@@ -148,7 +167,12 @@ class DbView {
   // Drops all keys of this database in every shard (the LockSet must hold all shards).
   void Flush(bool async);
 
-  bool IsExpired(const Entry* e) const { return e->has_expire() && e->expire_at() <= now_ms_; }
+  // As Redis: a key expires once now is past its time (now > when).
+  bool IsExpired(const Entry* e) const { return e->has_expire() && e->expire_at() < now_ms_; }
+  // Records an access: the LRU clock, and the LFU counter when an LFU policy is set.
+  void Touch(Entry* e);
+  // The LFU counter after decay for the time since the last access (OBJECT FREQ).
+  int LfuDecayed(const Entry* e) const;
   // The access clock in seconds, from the command's time snapshot (no clock read per key).
   uint32_t LruNow() const { return static_cast<uint32_t>(now_ms_ / 1000); }
 

@@ -59,6 +59,7 @@ Entry* Entry::NewString(std::string_view key, std::string_view value, bool with_
   e->type = ObjType::kString;
   e->encoding = enc;
   e->flags = with_expire ? kHasExpire : 0;
+  e->lfu_counter = 5;  // LFU_INIT_VAL
   if (with_expire) *e->expire_info() = {0, 0, 0};
   std::memcpy(e->key_data(), key.data(), key.size());
   if (!value.empty()) std::memcpy(e->val_data(), value.data(), value.size());

@@ -70,6 +70,12 @@ void Connection::ReadInput() {
     }
     in_.CommitWrite(static_cast<size_t>(n));
     server_.CountInput(n);
+    // As Redis, checked after each read and before parsing: a client whose unprocessed input
+    // outgrows client-query-buffer-limit is closed.
+    if (static_cast<int64_t>(in_.size() - in_pos_) > server_.max_query_buffer()) {
+      Close();
+      return;
+    }
     last_ms_.store(engine::NowMs(), std::memory_order_relaxed);
     ProcessInput();
     if (static_cast<size_t>(n) < want || paused_) break;
@@ -97,13 +103,7 @@ bool Connection::HandleRequest() {
   limits.unauthenticated = !session_.authenticated;
   parser_.set_limits(limits);
   auto status = parser_.Parse(input);
-  if (status == protocol::RespParser::Status::kIncomplete) {
-    if (static_cast<int64_t>(input.size()) > server_.max_query_buffer()) {
-      // As Redis: a client whose pending request outgrows client-query-buffer-limit is closed.
-      Close();
-    }
-    return false;
-  }
+  if (status == protocol::RespParser::Status::kIncomplete) return false;
   if (status == protocol::RespParser::Status::kError) {
     out_.push_back('-');
     out_.append(parser_.error());

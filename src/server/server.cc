@@ -80,6 +80,7 @@ Server::Server(Config& config) : config_(config) {
   last_save_ = start_ms_ / 1000;
   run_id_ = RandomHex(40);
   config_.OnChange([this](std::string_view name) { ConfigChanged(name); });
+  ConfigChanged("maxmemory-policy");
 }
 
 Server::~Server() {
@@ -251,8 +252,10 @@ void Server::Tick(EventLoop& loop) {
   int effort = static_cast<int>(std::clamp<int64_t>(config_.Int("active-expire-effort"), 1, 10));
   // Active expiry gets at most 25% of a tick (+ effort), as Redis's slow cycle.
   int64_t budget_us = 1000000LL * (25 + 2 * (effort - 1)) / 100 / hz;
-  engine_->ActiveExpireCycle(loop.index(), static_cast<int>(loops_.size()),
-                             engine::NowUs() + budget_us, effort);
+  if (engine_->active_expire_enabled()) {
+    engine_->ActiveExpireCycle(loop.index(), static_cast<int>(loops_.size()),
+                               engine::NowUs() + budget_us, effort);
+  }
   if (loop.index() == 0) mem::SamplePeak();
 
   int64_t idle = config_.Int("timeout");
@@ -430,6 +433,11 @@ bool Server::Shutdown(bool nosave, bool save, bool now, bool force, bool abort, 
 bool Server::RewriteConfig(std::string* err) { return config_.Rewrite(err); }
 
 void Server::ConfigChanged(std::string_view name) {
+  if (name == "maxmemory-policy" || name == "lfu-log-factor" || name == "lfu-decay-time") {
+    bool lfu = config_.String("maxmemory-policy").find("lfu") != std::string::npos;
+    engine_->SetLfu(lfu, static_cast<int>(config_.Int("lfu-log-factor")),
+                    static_cast<int>(config_.Int("lfu-decay-time")));
+  }
   if (name == "loglevel") SetLogLevel(config_.String("loglevel"));
   if (name == "logfile") SetLogTarget(config_.String("logfile"));
   if (name == "hz") {
