@@ -70,6 +70,7 @@ int64_t Engine::ActiveExpireCycle(int first, int step, int64_t deadline_us, int 
   const int acceptable_stale_perc = 10 - effort + 1;
   int64_t expired_total = 0;
   int64_t now = NowMs();
+  if (expire_paused(now)) return 0;
   for (int si = first; si < num_shards(); si += step) {
     Shard& shard = *shards_[si];
     std::unique_lock lock(shard.mu());
@@ -150,6 +151,7 @@ void DbView::DeleteEntry(DbTable& t, Entry* e) {
 
 Entry* DbView::ExpireIfNeeded(DbTable& t, int shard, Entry* e) {
   if (e == nullptr || !IsExpired(e)) return e;
+  if (engine_.expire_paused(now_ms_)) return nullptr;
   std::string key(e->key());
   DeleteEntry(t, e);
   engine_.shard(shard).stats().expired_keys.fetch_add(1, std::memory_order_relaxed);

@@ -57,6 +57,12 @@ class Engine {
     lfu_log_factor_ = log_factor;
     lfu_decay_time_ = decay_time;
   }
+  // While clients are paused for writes, expired keys read as missing but are not deleted
+  // (deleting is a write), as in Redis.
+  void set_expire_paused_until(int64_t ms) { expire_paused_until_ms_ = ms; }
+  bool expire_paused(int64_t now_ms) const {
+    return now_ms < expire_paused_until_ms_.load(std::memory_order_relaxed);
+  }
   bool active_expire_enabled() const { return active_expire_.load(std::memory_order_relaxed); }
   void set_active_expire_enabled(bool v) { active_expire_ = v; }
 
@@ -81,6 +87,7 @@ class Engine {
   std::atomic<int> lfu_log_factor_{10};
   std::atomic<int> lfu_decay_time_{1};
   std::atomic<bool> active_expire_{true};
+  std::atomic<int64_t> expire_paused_until_ms_{0};
   std::vector<int> expire_cursor_db_;  // per shard: which db active expiry looks at next
 };
 

@@ -43,6 +43,7 @@ void Connection::Start() {
 void Connection::Close() {
   if (closing_) return;
   closing_ = true;
+  if (paused_) server_.CountBlocked(-1);
   loop_.Remove(fd_);
   server_.Unregister(this);
   loop_.AfterBatch([this] { delete this; });
@@ -123,6 +124,7 @@ bool Connection::HandleRequest() {
     if (outcome == commands::Dispatcher::Outcome::kPaused) {
       // Leave the request unconsumed; the server resumes us when the pause ends.
       paused_ = true;
+      server_.CountBlocked(1);
       UpdateInterest();
       return false;
     }
@@ -145,6 +147,7 @@ bool Connection::HandleRequest() {
 void Connection::Resume() {
   if (closing_ || !paused_) return;
   paused_ = false;
+  server_.CountBlocked(-1);
   UpdateInterest();
   ProcessInput();
   if (!closing_) {

@@ -410,10 +410,12 @@ int Server::KillClients(const ClientFilter& filter, const commands::Session& sel
 
 void Server::PauseClients(int64_t until_ms, bool writes_only) {
   dispatcher_->SetPause(until_ms, writes_only);
+  engine_->set_expire_paused_until(dispatcher_->pause_end_ms());
 }
 
 void Server::UnpauseClients() {
   dispatcher_->ClearPause();
+  engine_->set_expire_paused_until(0);
   for (auto& loop : loops_) {
     EventLoop* lp = loop.get();
     lp->Post([this, lp] { Tick(*lp); });
@@ -485,7 +487,7 @@ void Server::AppendInfo(std::string_view section, std::string* out) {
     StrAppend(out, "# Clients\r\n", "connected_clients:", connected_.load(), "\r\n",
                     "cluster_connections:0\r\n", "maxclients:", config_.Int("maxclients"), "\r\n",
                     "client_recent_max_input_buffer:0\r\nclient_recent_max_output_buffer:0\r\n",
-                    "blocked_clients:0\r\ntracking_clients:0\r\nclients_in_timeout_table:0\r\n",
+                    "blocked_clients:", blocked_clients_.load(), "\r\ntracking_clients:0\r\nclients_in_timeout_table:0\r\n",
                     "total_blocking_keys:0\r\ntotal_blocking_keys_on_nokey:0\r\n");
   } else if (section == "persistence") {
     StrAppend(

@@ -42,6 +42,8 @@ class Server : public commands::ServerApi {
   int64_t max_query_buffer() const { return query_buffer_limit_->load(std::memory_order_relaxed); }
   int64_t max_bulk_len() const { return max_bulk_len_->load(std::memory_order_relaxed); }
   bool auth_required() const;
+  // Clients held by CLIENT PAUSE count as blocked in INFO (blocked_clients), as in Redis.
+  void CountBlocked(int delta) { blocked_clients_.fetch_add(delta, std::memory_order_relaxed); }
 
   // commands::ServerApi
   Config& config() override { return config_; }
@@ -87,7 +89,7 @@ class Server : public commands::ServerApi {
   std::atomic<int64_t> total_connections_{0};
   std::atomic<int64_t> rejected_connections_{0};
   std::atomic<int64_t> net_input_bytes_{0}, net_output_bytes_{0};
-  std::atomic<int64_t> expired_cycles_{0};
+  std::atomic<int64_t> blocked_clients_{0};
   const std::atomic<int64_t>* query_buffer_limit_;
   const std::atomic<int64_t>* max_bulk_len_;
   std::atomic<bool> stopping_{false};
