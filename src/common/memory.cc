@@ -105,6 +105,15 @@ void* operator new(size_t n, const std::nothrow_t&) noexcept {
     return nullptr;
   }
 }
+void* operator new[](size_t n, const std::nothrow_t&) noexcept {
+  try {
+    return weir::mem::Allocate(n);
+  } catch (...) {
+    return nullptr;
+  }
+}
+void operator delete(void* p, const std::nothrow_t&) noexcept { weir::mem::Free(p); }
+void operator delete[](void* p, const std::nothrow_t&) noexcept { weir::mem::Free(p); }
 void operator delete(void* p) noexcept { weir::mem::Free(p); }
 void operator delete[](void* p) noexcept { weir::mem::Free(p); }
 void operator delete(void* p, size_t) noexcept { weir::mem::Free(p); }
