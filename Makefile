@@ -38,7 +38,8 @@ bench: build
 fuzz: deps
 	CC=clang CXX=clang++ cmake -S . -B build-fuzz -DCMAKE_BUILD_TYPE=Debug -DWEIR_FUZZ=ON >/dev/null
 	cmake --build build-fuzz -j $(JOBS) --target resp_parser_fuzz
-	./build-fuzz/tests/fuzz/resp_parser_fuzz -max_total_time=$${FUZZ_SECONDS:-60} -detect_leaks=1 tests/fuzz/corpus
+	mkdir -p build-fuzz/corpus && cp tests/fuzz/corpus/* build-fuzz/corpus/
+	./build-fuzz/tests/fuzz/resp_parser_fuzz -max_total_time=$${FUZZ_SECONDS:-60} -detect_leaks=1 build-fuzz/corpus
 
 format:
 	clang-format-14 -i $$(git ls-files '*.cc' '*.h')
