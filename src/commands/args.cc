@@ -12,8 +12,8 @@ bool IntArg(CommandContext& ctx, std::string_view s, int64_t* out) {
   return false;
 }
 
-bool IntArgInRange(CommandContext& ctx, std::string_view s, int64_t min, int64_t max,
-                   int64_t* out, std::string_view err_text) {
+bool IntArgInRange(CommandContext& ctx, std::string_view s, int64_t min, int64_t max, int64_t* out,
+                   std::string_view err_text) {
   if (ParseInt64(s, out) && *out >= min && *out <= max) return true;
   ctx.reply.Error(err_text.empty() ? protocol::errors::kNotInteger : err_text);
   return false;

@@ -12,8 +12,8 @@ namespace weir::commands {
 // Parses a signed 64-bit integer; replies "ERR value is not an integer or out of range".
 bool IntArg(CommandContext& ctx, std::string_view s, int64_t* out);
 // As IntArg but also requires min <= value <= max, replying err_text (or the integer error).
-bool IntArgInRange(CommandContext& ctx, std::string_view s, int64_t min, int64_t max,
-                   int64_t* out, std::string_view err_text = {});
+bool IntArgInRange(CommandContext& ctx, std::string_view s, int64_t min, int64_t max, int64_t* out,
+                   std::string_view err_text = {});
 // Parses a double (ZADD-style: inf allowed, NaN refused); replies "ERR value is not a valid
 // float".
 bool DoubleArg(CommandContext& ctx, std::string_view s, double* out);

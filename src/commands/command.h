@@ -108,12 +108,17 @@ struct Session {
   uint64_t id = 0;
   int db = 0;
   // What CLIENT LIST shows of this session to other threads, published after each command.
-  enum ShownFlag : uint32_t { kShowMulti = 1, kShowDirtyCas = 2, kShowNoEvict = 4, kShowNoTouch = 8 };
+  enum ShownFlag : uint32_t {
+    kShowMulti = 1,
+    kShowDirtyCas = 2,
+    kShowNoEvict = 4,
+    kShowNoTouch = 8
+  };
   std::atomic<int> shown_db{0};
   std::atomic<uint32_t> shown_flags{0};
   std::atomic<int> shown_multi_count{-1};
   void Publish();
-  mutable std::mutex info_mu;     // guards name, lib_name, lib_ver, user
+  mutable std::mutex info_mu;  // guards name, lib_name, lib_ver, user
   int resp = 2;
   bool authenticated = false;
   std::string name;

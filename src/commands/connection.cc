@@ -1,11 +1,10 @@
 // The connection family: PING, ECHO, QUIT, RESET, AUTH, HELLO, SELECT and CLIENT.
-#include "common/strings.h"
-
 #include "commands/args.h"
 #include "commands/registry.h"
 #include "commands/transactions.h"
 #include "common/config.h"
 #include "common/numbers.h"
+#include "common/strings.h"
 #include "protocol/errors.h"
 
 namespace weir::commands {
@@ -377,71 +376,240 @@ void CmdClientHelp(CommandContext& ctx) {
 
 void RegisterConnectionCommands(CommandRegistry& r) {
   constexpr uint32_t kConn = kNoLock | kLoading | kStale | kFast;
-  r.Add({"ping", -1, kNoLock | kFast | kSentinel, "fast connection", {}, CmdPing, "Returns the server's liveliness response.",
-         "1.0.0", "connection", "O(1)", nullptr, "request_policy:all_shards response_policy:all_succeeded"});
-  r.Add({"echo", 2, kConn, "fast connection", {}, CmdEcho, "Returns the given string.", "1.0.0",
-         "connection", "O(1)"});
-  r.Add({"quit", -1, kConn | kNoScript | kNoAuth | kAllowBusy, "fast connection", {}, CmdQuit,
-         "Closes the connection.", "1.0.0", "connection", "O(1)"});
-  r.Add({"reset", 1, kConn | kNoScript | kNoAuth | kAllowBusy, "fast connection", {}, CmdReset,
-         "Resets the connection.", "6.2.0", "connection", "O(1)"});
-  r.Add({"auth", -2, kConn | kNoScript | kNoAuth | kSentinel | kAllowBusy, "fast connection", {},
-         CmdAuth, "Authenticates the connection.", "1.0.0", "connection",
+  r.Add({"ping",
+         -1,
+         kNoLock | kFast | kSentinel,
+         "fast connection",
+         {},
+         CmdPing,
+         "Returns the server's liveliness response.",
+         "1.0.0",
+         "connection",
+         "O(1)",
+         nullptr,
+         "request_policy:all_shards response_policy:all_succeeded"});
+  r.Add({"echo",
+         2,
+         kConn,
+         "fast connection",
+         {},
+         CmdEcho,
+         "Returns the given string.",
+         "1.0.0",
+         "connection",
+         "O(1)"});
+  r.Add({"quit",
+         -1,
+         kConn | kNoScript | kNoAuth | kAllowBusy,
+         "fast connection",
+         {},
+         CmdQuit,
+         "Closes the connection.",
+         "1.0.0",
+         "connection",
+         "O(1)"});
+  r.Add({"reset",
+         1,
+         kConn | kNoScript | kNoAuth | kAllowBusy,
+         "fast connection",
+         {},
+         CmdReset,
+         "Resets the connection.",
+         "6.2.0",
+         "connection",
+         "O(1)"});
+  r.Add({"auth",
+         -2,
+         kConn | kNoScript | kNoAuth | kSentinel | kAllowBusy,
+         "fast connection",
+         {},
+         CmdAuth,
+         "Authenticates the connection.",
+         "1.0.0",
+         "connection",
          "O(N) where N is the number of passwords defined for the user"});
-  r.Add({"hello", -1, kConn | kNoScript | kNoAuth | kSentinel | kAllowBusy, "fast connection", {},
-         CmdHello, "Handshakes with the Redis server.", "6.0.0", "connection", "O(1)"});
-  r.Add({"select", 2, kConn, "fast connection", {}, CmdSelect,
-         "Changes the selected database.", "1.0.0", "connection", "O(1)"});
+  r.Add({"hello",
+         -1,
+         kConn | kNoScript | kNoAuth | kSentinel | kAllowBusy,
+         "fast connection",
+         {},
+         CmdHello,
+         "Handshakes with the Redis server.",
+         "6.0.0",
+         "connection",
+         "O(1)"});
+  r.Add({"select",
+         2,
+         kConn,
+         "fast connection",
+         {},
+         CmdSelect,
+         "Changes the selected database.",
+         "1.0.0",
+         "connection",
+         "O(1)"});
 
-  r.Add({"client", -2, kNoLock | kSentinel, "slow", {}, nullptr,
-         "A container for client connection commands.", "2.4.0", "connection",
+  r.Add({"client",
+         -2,
+         kNoLock | kSentinel,
+         "slow",
+         {},
+         nullptr,
+         "A container for client connection commands.",
+         "2.4.0",
+         "connection",
          "Depends on subcommand."});
   constexpr uint32_t kAdminConn = kNoLock | kAdmin | kNoScript | kLoading | kStale | kSentinel;
   constexpr uint32_t kPlainConn = kNoLock | kNoScript | kLoading | kStale | kSentinel;
-  r.AddSubcommand("client", {"id", 2, kPlainConn, "slow connection", {}, CmdClientId,
-                             "Returns the unique client ID of the connection.", "5.0.0",
-                             "connection", "O(1)"});
-  r.AddSubcommand("client", {"getname", 2, kPlainConn, "slow connection", {}, CmdClientGetName,
-                             "Returns the name of the connection.", "2.6.9", "connection", "O(1)"});
-  r.AddSubcommand("client", {"setname", 3, kPlainConn, "slow connection", {}, CmdClientSetName,
-                             "Sets the connection name.", "2.6.9", "connection", "O(1)"});
-  r.AddSubcommand("client", {"info", 2, kPlainConn, "slow connection", {}, CmdClientInfo,
-                             "Returns information about the connection.", "6.2.0", "connection",
-                             "O(1)", nullptr, "nondeterministic_output"});
-  r.AddSubcommand("client", {"list", -2, kAdminConn, "admin slow dangerous connection", {},
-                             CmdClientList, "Lists open connections.", "2.4.0", "connection",
-                             "O(N) where N is the number of client connections", nullptr,
+  r.AddSubcommand("client", {"id",
+                             2,
+                             kPlainConn,
+                             "slow connection",
+                             {},
+                             CmdClientId,
+                             "Returns the unique client ID of the connection.",
+                             "5.0.0",
+                             "connection",
+                             "O(1)"});
+  r.AddSubcommand("client", {"getname",
+                             2,
+                             kPlainConn,
+                             "slow connection",
+                             {},
+                             CmdClientGetName,
+                             "Returns the name of the connection.",
+                             "2.6.9",
+                             "connection",
+                             "O(1)"});
+  r.AddSubcommand("client", {"setname",
+                             3,
+                             kPlainConn,
+                             "slow connection",
+                             {},
+                             CmdClientSetName,
+                             "Sets the connection name.",
+                             "2.6.9",
+                             "connection",
+                             "O(1)"});
+  r.AddSubcommand("client", {"info",
+                             2,
+                             kPlainConn,
+                             "slow connection",
+                             {},
+                             CmdClientInfo,
+                             "Returns information about the connection.",
+                             "6.2.0",
+                             "connection",
+                             "O(1)",
+                             nullptr,
                              "nondeterministic_output"});
-  r.AddSubcommand("client", {"kill", -3, kAdminConn, "admin slow dangerous connection", {},
-                             CmdClientKill, "Terminates open connections.", "2.4.0",
-                             "connection", "O(N) where N is the number of client connections"});
-  r.AddSubcommand("client", {"pause", -3, kAdminConn, "admin slow dangerous connection", {},
-                             CmdClientPause, "Suspends commands processing.", "3.0.0",
-                             "connection", "O(1)"});
-  r.AddSubcommand("client", {"unpause", 2, kAdminConn, "admin slow dangerous connection", {},
-                             CmdClientUnpause, "Resumes processing commands from paused clients.",
-                             "6.2.0", "connection", "O(N) Where N is the number of paused clients"});
-  r.AddSubcommand("client", {"reply", 3, kPlainConn, "slow connection", {}, CmdClientReply,
-                             "Instructs the server whether to reply to commands.", "3.2.0",
-                             "connection", "O(1)"});
-  r.AddSubcommand("client", {"no-evict", 3, kAdminConn, "admin slow dangerous connection", {},
-                             CmdClientNoEvict, "Sets the client eviction mode of the connection.",
-                             "7.0.0", "connection", "O(1)"});
-  r.AddSubcommand("client", {"no-touch", 3, kNoLock | kNoScript | kLoading | kStale, "slow connection", {}, CmdClientNoTouch,
+  r.AddSubcommand("client", {"list",
+                             -2,
+                             kAdminConn,
+                             "admin slow dangerous connection",
+                             {},
+                             CmdClientList,
+                             "Lists open connections.",
+                             "2.4.0",
+                             "connection",
+                             "O(N) where N is the number of client connections",
+                             nullptr,
+                             "nondeterministic_output"});
+  r.AddSubcommand("client", {"kill",
+                             -3,
+                             kAdminConn,
+                             "admin slow dangerous connection",
+                             {},
+                             CmdClientKill,
+                             "Terminates open connections.",
+                             "2.4.0",
+                             "connection",
+                             "O(N) where N is the number of client connections"});
+  r.AddSubcommand("client", {"pause",
+                             -3,
+                             kAdminConn,
+                             "admin slow dangerous connection",
+                             {},
+                             CmdClientPause,
+                             "Suspends commands processing.",
+                             "3.0.0",
+                             "connection",
+                             "O(1)"});
+  r.AddSubcommand("client", {"unpause",
+                             2,
+                             kAdminConn,
+                             "admin slow dangerous connection",
+                             {},
+                             CmdClientUnpause,
+                             "Resumes processing commands from paused clients.",
+                             "6.2.0",
+                             "connection",
+                             "O(N) Where N is the number of paused clients"});
+  r.AddSubcommand("client", {"reply",
+                             3,
+                             kPlainConn,
+                             "slow connection",
+                             {},
+                             CmdClientReply,
+                             "Instructs the server whether to reply to commands.",
+                             "3.2.0",
+                             "connection",
+                             "O(1)"});
+  r.AddSubcommand("client", {"no-evict",
+                             3,
+                             kAdminConn,
+                             "admin slow dangerous connection",
+                             {},
+                             CmdClientNoEvict,
+                             "Sets the client eviction mode of the connection.",
+                             "7.0.0",
+                             "connection",
+                             "O(1)"});
+  r.AddSubcommand("client", {"no-touch",
+                             3,
+                             kNoLock | kNoScript | kLoading | kStale,
+                             "slow connection",
+                             {},
+                             CmdClientNoTouch,
                              "Controls whether commands sent by the client affect the LRU/LFU of "
                              "accessed keys.",
-                             "7.2.0", "connection", "O(1)"});
-  r.AddSubcommand("client", {"setinfo", 4, kPlainConn, "slow connection", {}, CmdClientSetInfo,
-                             "Sets information specific to the client or connection.", "7.2.0",
-                             "connection", "O(1)", nullptr,
+                             "7.2.0",
+                             "connection",
+                             "O(1)"});
+  r.AddSubcommand("client", {"setinfo",
+                             4,
+                             kPlainConn,
+                             "slow connection",
+                             {},
+                             CmdClientSetInfo,
+                             "Sets information specific to the client or connection.",
+                             "7.2.0",
+                             "connection",
+                             "O(1)",
+                             nullptr,
                              "request_policy:all_nodes response_policy:all_succeeded"});
-  r.AddSubcommand("client", {"getredir", 2, kPlainConn, "slow connection", {}, CmdClientGetRedir,
+  r.AddSubcommand("client", {"getredir",
+                             2,
+                             kPlainConn,
+                             "slow connection",
+                             {},
+                             CmdClientGetRedir,
                              "Returns the client ID to which the connection's tracking "
                              "notifications are redirected.",
-                             "6.0.0", "connection", "O(1)"});
-  r.AddSubcommand("client", {"help", 2, kNoLock | kLoading | kStale | kSentinel, "slow connection",
-                             {}, CmdClientHelp, "Returns helpful text about the different "
-                             "subcommands.", "5.0.0", "connection", "O(1)"});
+                             "6.0.0",
+                             "connection",
+                             "O(1)"});
+  r.AddSubcommand("client", {"help",
+                             2,
+                             kNoLock | kLoading | kStale | kSentinel,
+                             "slow connection",
+                             {},
+                             CmdClientHelp,
+                             "Returns helpful text about the different "
+                             "subcommands.",
+                             "5.0.0",
+                             "connection",
+                             "O(1)"});
 }
 
 }  // namespace weir::commands

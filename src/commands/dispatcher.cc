@@ -2,7 +2,6 @@
 #include "commands/dispatcher.h"
 
 #include "common/strings.h"
-
 #include "protocol/errors.h"
 
 namespace weir::commands {
@@ -19,14 +18,13 @@ std::string UnknownCommandError(ArgList args) {
     StrAppend(&list, "'", args[i].substr(0, room), "' ");
   }
   return StrCat("ERR unknown command '", args[0].substr(0, 128),
-                      "', with args beginning with: ", list);
+                "', with args beginning with: ", list);
 }
 
 std::string UnknownSubcommandError(ArgList args) {
   std::string upper(args[0]);
   for (char& c : upper) c = static_cast<char>(toupper(static_cast<unsigned char>(c)));
-  return StrCat("ERR unknown subcommand '", args[1].substr(0, 128), "'. Try ", upper,
-                      " HELP.");
+  return StrCat("ERR unknown subcommand '", args[1].substr(0, 128), "'. Try ", upper, " HELP.");
 }
 
 bool ArityOk(const CommandSpec& spec, size_t argc) {
@@ -95,8 +93,7 @@ Dispatcher::Outcome Dispatcher::Execute(Session& session, ArgList args,
   return Outcome::kDone;
 }
 
-void Dispatcher::CollectLocks(const CommandSpec& spec, ArgList args,
-                              engine::LockSet& locks) const {
+void Dispatcher::CollectLocks(const CommandSpec& spec, ArgList args, engine::LockSet& locks) const {
   if (spec.flags & kNoLock) return;
   if (spec.flags & kAllShards) {
     locks.AddAll();

@@ -1,10 +1,9 @@
 // Building the command table and resolving names (and subcommands) case-insensitively.
 #include "commands/registry.h"
 
-#include "common/strings.h"
-
 #include <algorithm>
 
+#include "common/strings.h"
 
 namespace weir::commands {
 

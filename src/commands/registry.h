@@ -26,7 +26,8 @@ struct CommandDef {
   std::string_view group;
   std::string_view complexity;
   KeyFinder key_finder = nullptr;
-  std::string_view tips;  // space-separated, e.g. "nondeterministic_output request_policy:all_shards"
+  std::string_view
+      tips;  // space-separated, e.g. "nondeterministic_output request_policy:all_shards"
 };
 
 class CommandRegistry {

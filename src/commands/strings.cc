@@ -22,8 +22,15 @@ namespace errors = protocol::errors;
 // ---- Argument parsing ----
 
 enum SetFlag : uint32_t {
-  kNx = 1, kXx = 2, kGet = 4, kKeepTtl = 8, kPersist = 16,
-  kEx = 32, kPx = 64, kExAt = 128, kPxAt = 256,
+  kNx = 1,
+  kXx = 2,
+  kGet = 4,
+  kKeepTtl = 8,
+  kPersist = 16,
+  kEx = 32,
+  kPx = 64,
+  kExAt = 128,
+  kPxAt = 256,
 };
 constexpr uint32_t kAnyExpire = kEx | kPx | kExAt | kPxAt;
 
@@ -164,8 +171,8 @@ void CmdSet(CommandContext& ctx) {
     if (!(a.flags & kGet)) ctx.reply.Null();
     return;
   }
-  ExpireMode mode = at >= 0 ? ExpireMode::kSet
-                            : ((a.flags & kKeepTtl) ? ExpireMode::kKeep : ExpireMode::kClear);
+  ExpireMode mode =
+      at >= 0 ? ExpireMode::kSet : ((a.flags & kKeepTtl) ? ExpireMode::kKeep : ExpireMode::kClear);
   ctx.db.SetString(key, ctx.arg(2), mode, at);
   if (!(a.flags & kGet)) ctx.reply.Ok();
 }
@@ -416,8 +423,10 @@ void CmdLcs(CommandContext& ctx) {
   opts.max_table_bytes = static_cast<uint64_t>(MaxStringSize(ctx));
   types::LcsResult r = types::ComputeLcs(a, b, opts);
   switch (r.status) {
-    case types::LcsStatus::kOk: break;
-    case types::LcsStatus::kStringTooLong: return ctx.reply.Error("ERR String too long for LCS");
+    case types::LcsStatus::kOk:
+      break;
+    case types::LcsStatus::kStringTooLong:
+      return ctx.reply.Error("ERR String too long for LCS");
     case types::LcsStatus::kTableTooLarge:
       return ctx.reply.Error(
           "ERR Insufficient memory, transient memory for LCS exceeds proto-max-bulk-len");
@@ -453,12 +462,26 @@ void RegisterStringCommands(CommandRegistry& r) {
   constexpr uint32_t kW = kWrite | kDenyOom;
   r.Add({"get", 2, kReadOnly | kFast, "read string fast", kOneKeyRO, CmdGet,
          "Returns the string value of a key.", "1.0.0", "string", "O(1)"});
-  r.Add({"set", -3, kW, "write string slow", {{1, 0, 1, {"RW", "ACCESS", "UPDATE", "VARIABLE_FLAGS"}}},
-         CmdSet,
-         "Sets the string value of a key, ignoring its type. The key is created if it doesn't exist.",
-         "1.0.0", "string", "O(1)"});
-  r.Add({"setnx", 3, kW | kFast, "write string fast", {{1, 0, 1, {"OW", "INSERT"}}}, CmdSetNx,
-         "Set the string value of a key only when the key doesn't exist.", "1.0.0", "string",
+  r.Add(
+      {"set",
+       -3,
+       kW,
+       "write string slow",
+       {{1, 0, 1, {"RW", "ACCESS", "UPDATE", "VARIABLE_FLAGS"}}},
+       CmdSet,
+       "Sets the string value of a key, ignoring its type. The key is created if it doesn't exist.",
+       "1.0.0",
+       "string",
+       "O(1)"});
+  r.Add({"setnx",
+         3,
+         kW | kFast,
+         "write string fast",
+         {{1, 0, 1, {"OW", "INSERT"}}},
+         CmdSetNx,
+         "Set the string value of a key only when the key doesn't exist.",
+         "1.0.0",
+         "string",
          "O(1)"});
   r.Add({"setex", 4, kW, "write string slow", kOneKeyOW, CmdSetEx,
          "Sets the string value and expiration time of a key. Creates the key if it doesn't exist.",
@@ -470,25 +493,60 @@ void RegisterStringCommands(CommandRegistry& r) {
   r.Add({"getset", 3, kW | kFast, "write string fast", kOneKeyRW, CmdGetSet,
          "Returns the previous string value of a key after setting it to a new value.", "1.0.0",
          "string", "O(1)"});
-  r.Add({"getdel", 2, kWrite | kFast, "write string fast", {{1, 0, 1, {"RW", "ACCESS", "DELETE"}}},
-         CmdGetDel, "Returns the string value of a key after deleting the key.", "6.2.0", "string",
+  r.Add({"getdel",
+         2,
+         kWrite | kFast,
+         "write string fast",
+         {{1, 0, 1, {"RW", "ACCESS", "DELETE"}}},
+         CmdGetDel,
+         "Returns the string value of a key after deleting the key.",
+         "6.2.0",
+         "string",
          "O(1)"});
   r.Add({"getex", -2, kWrite | kFast, "write string fast", kOneKeyRW, CmdGetEx,
          "Returns the string value of a key after setting its expiration time.", "6.2.0", "string",
          "O(1)"});
-  r.Add({"mget", -2, kReadOnly | kFast, "read string fast", {{1, -1, 1, {"RO", "ACCESS"}}}, CmdMGet,
-         "Atomically returns the string values of one or more keys.", "1.0.0", "string",
+  r.Add({"mget",
+         -2,
+         kReadOnly | kFast,
+         "read string fast",
+         {{1, -1, 1, {"RO", "ACCESS"}}},
+         CmdMGet,
+         "Atomically returns the string values of one or more keys.",
+         "1.0.0",
+         "string",
          "O(N) where N is the number of keys to retrieve."});
-  r.Add({"mset", -3, kW, "write string slow", {{1, -1, 2, {"OW", "UPDATE"}}}, CmdMSet,
-         "Atomically creates or modifies the string values of one or more keys.", "1.0.1",
-         "string", "O(N) where N is the number of keys to set."});
-  r.Add({"msetnx", -3, kW, "write string slow", {{1, -1, 2, {"OW", "INSERT"}}}, CmdMSetNx,
+  r.Add({"mset",
+         -3,
+         kW,
+         "write string slow",
+         {{1, -1, 2, {"OW", "UPDATE"}}},
+         CmdMSet,
+         "Atomically creates or modifies the string values of one or more keys.",
+         "1.0.1",
+         "string",
+         "O(N) where N is the number of keys to set."});
+  r.Add({"msetnx",
+         -3,
+         kW,
+         "write string slow",
+         {{1, -1, 2, {"OW", "INSERT"}}},
+         CmdMSetNx,
          "Atomically modifies the string values of one or more keys only when all keys don't "
          "exist.",
-         "1.0.1", "string", "O(N) where N is the number of keys to set."});
-  r.Add({"append", 3, kW | kFast, "write string fast", {{1, 0, 1, {"RW", "INSERT"}}}, CmdAppend,
-         "Appends a string to the value of a key. Creates the key if it doesn't exist.", "2.0.0",
-         "string", "O(1)"});
+         "1.0.1",
+         "string",
+         "O(N) where N is the number of keys to set."});
+  r.Add({"append",
+         3,
+         kW | kFast,
+         "write string fast",
+         {{1, 0, 1, {"RW", "INSERT"}}},
+         CmdAppend,
+         "Appends a string to the value of a key. Creates the key if it doesn't exist.",
+         "2.0.0",
+         "string",
+         "O(1)"});
   r.Add({"strlen", 2, kReadOnly | kFast, "read string fast", kOneKeyRO, CmdStrlen,
          "Returns the length of a string value.", "2.2.0", "string", "O(1)"});
   r.Add({"incr", 2, kW | kFast, "write string fast", kOneKeyRW, CmdIncr,
@@ -521,8 +579,15 @@ void RegisterStringCommands(CommandRegistry& r) {
   r.Add({"substr", 4, kReadOnly, "read string slow", kOneKeyRO, CmdGetRange,
          "Returns a substring from a string value.", "1.0.0", "string",
          "O(N) where N is the length of the returned string."});
-  r.Add({"lcs", -3, kReadOnly, "read string slow", {{1, 1, 1, {"RO", "ACCESS"}}}, CmdLcs,
-         "Finds the longest common substring.", "7.0.0", "string",
+  r.Add({"lcs",
+         -3,
+         kReadOnly,
+         "read string slow",
+         {{1, 1, 1, {"RO", "ACCESS"}}},
+         CmdLcs,
+         "Finds the longest common substring.",
+         "7.0.0",
+         "string",
          "O(N*M) where N and M are the lengths of s1 and s2, respectively"});
 }
 

@@ -121,19 +121,56 @@ void CmdUnwatch(CommandContext& ctx) {
 
 void RegisterTransactionCommands(CommandRegistry& r) {
   constexpr uint32_t kTx = kNoScript | kLoading | kStale | kFast | kAllowBusy;
-  r.Add({"multi", 1, kTx | kNoLock, "fast transaction", {}, CmdMulti,
-         "Starts a transaction.", "1.2.0", "transactions", "O(1)"});
-  r.Add({"exec", 1, kNoScript | kLoading | kStale | kSkipSlowlog | kNoLock, "slow transaction", {},
-         CmdExec, "Executes all commands in a transaction.", "1.2.0", "transactions",
+  r.Add({"multi",
+         1,
+         kTx | kNoLock,
+         "fast transaction",
+         {},
+         CmdMulti,
+         "Starts a transaction.",
+         "1.2.0",
+         "transactions",
+         "O(1)"});
+  r.Add({"exec",
+         1,
+         kNoScript | kLoading | kStale | kSkipSlowlog | kNoLock,
+         "slow transaction",
+         {},
+         CmdExec,
+         "Executes all commands in a transaction.",
+         "1.2.0",
+         "transactions",
          "Depends on commands in the transaction"});
-  r.Add({"discard", 1, kTx | kNoLock, "fast transaction", {}, CmdDiscard,
-         "Discards a transaction.", "2.0.0", "transactions",
+  r.Add({"discard",
+         1,
+         kTx | kNoLock,
+         "fast transaction",
+         {},
+         CmdDiscard,
+         "Discards a transaction.",
+         "2.0.0",
+         "transactions",
          "O(N), when N is the number of queued commands"});
-  r.Add({"watch", -2, kTx, "fast transaction", {{1, -1, 1, {"RO"}}}, CmdWatch,
-         "Monitors changes to keys to determine the execution of a transaction.", "2.2.0",
-         "transactions", "O(1) for every key."});
-  r.Add({"unwatch", 1, kTx | kNoLock, "fast transaction", {}, CmdUnwatch,
-         "Forgets about watched keys of a transaction.", "2.2.0", "transactions", "O(1)"});
+  r.Add({"watch",
+         -2,
+         kTx,
+         "fast transaction",
+         {{1, -1, 1, {"RO"}}},
+         CmdWatch,
+         "Monitors changes to keys to determine the execution of a transaction.",
+         "2.2.0",
+         "transactions",
+         "O(1) for every key."});
+  r.Add({"unwatch",
+         1,
+         kTx | kNoLock,
+         "fast transaction",
+         {},
+         CmdUnwatch,
+         "Forgets about watched keys of a transaction.",
+         "2.2.0",
+         "transactions",
+         "O(1)"});
 }
 
 }  // namespace weir::commands

@@ -1,4 +1,5 @@
-// Number parsing and formatting with exactly Redis's rules (string2ll, string2ld, ld2string, %.17g).
+// Number parsing and formatting with exactly Redis's rules (string2ll, string2ld, ld2string,
+// %.17g).
 #pragma once
 
 #include <cstdint>

@@ -18,8 +18,8 @@ inline void AppendOne(std::string* out, const char* s) { out->append(s); }
 inline void AppendOne(std::string* out, const std::string& s) { out->append(s); }
 inline void AppendOne(std::string* out, char c) { out->push_back(c); }
 template <typename T>
-  requires(std::integral<T> && !std::same_as<T, char> && !std::same_as<T, bool>)
-void AppendOne(std::string* out, T v) {
+requires(std::integral<T> && !std::same_as<T, char> &&
+         !std::same_as<T, bool>) void AppendOne(std::string* out, T v) {
   char buf[24];
   if constexpr (std::is_signed_v<T>) {
     out->append(buf, FormatInt64(static_cast<int64_t>(v), buf));

@@ -194,9 +194,8 @@ Entry* DbView::SetString(std::string_view key, std::string_view value, ExpireMod
   DbTable& t = Table(key);
   Entry* old = t.keys.Find(key);
   Encoding enc = StringEncodingFor(value);
-  bool want_expire = mode == ExpireMode::kSet ||
-                     (mode == ExpireMode::kKeep && old != nullptr && old->has_expire() &&
-                      !IsExpired(old));
+  bool want_expire = mode == ExpireMode::kSet || (mode == ExpireMode::kKeep && old != nullptr &&
+                                                  old->has_expire() && !IsExpired(old));
   int64_t at = mode == ExpireMode::kSet ? expire_at_ms : (want_expire ? old->expire_at() : -1);
   Entry* e;
   if (old != nullptr && old->type == ObjType::kString && old->has_expire() == want_expire &&

@@ -10,27 +10,42 @@ namespace weir::engine {
 
 const char* TypeName(ObjType t) {
   switch (t) {
-    case ObjType::kString: return "string";
-    case ObjType::kList: return "list";
-    case ObjType::kSet: return "set";
-    case ObjType::kZSet: return "zset";
-    case ObjType::kHash: return "hash";
-    case ObjType::kStream: return "stream";
+    case ObjType::kString:
+      return "string";
+    case ObjType::kList:
+      return "list";
+    case ObjType::kSet:
+      return "set";
+    case ObjType::kZSet:
+      return "zset";
+    case ObjType::kHash:
+      return "hash";
+    case ObjType::kStream:
+      return "stream";
   }
   return "none";
 }
 
 const char* EncodingName(Encoding e) {
   switch (e) {
-    case Encoding::kRaw: return "raw";
-    case Encoding::kInt: return "int";
-    case Encoding::kEmbStr: return "embstr";
-    case Encoding::kHashTable: return "hashtable";
-    case Encoding::kListpack: return "listpack";
-    case Encoding::kQuicklist: return "quicklist";
-    case Encoding::kIntset: return "intset";
-    case Encoding::kSkiplist: return "skiplist";
-    case Encoding::kStream: return "stream";
+    case Encoding::kRaw:
+      return "raw";
+    case Encoding::kInt:
+      return "int";
+    case Encoding::kEmbStr:
+      return "embstr";
+    case Encoding::kHashTable:
+      return "hashtable";
+    case Encoding::kListpack:
+      return "listpack";
+    case Encoding::kQuicklist:
+      return "quicklist";
+    case Encoding::kIntset:
+      return "intset";
+    case Encoding::kSkiplist:
+      return "skiplist";
+    case Encoding::kStream:
+      return "stream";
   }
   return "unknown";
 }

@@ -8,7 +8,14 @@
 
 namespace weir::engine {
 
-enum class ObjType : uint8_t { kString = 0, kList = 1, kSet = 2, kZSet = 3, kHash = 4, kStream = 6 };
+enum class ObjType : uint8_t {
+  kString = 0,
+  kList = 1,
+  kSet = 2,
+  kZSet = 3,
+  kHash = 4,
+  kStream = 6
+};
 
 // Encodings as Redis names them in OBJECT ENCODING; strings use kInt/kEmbStr/kRaw.
 enum class Encoding : uint8_t {

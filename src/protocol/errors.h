@@ -16,7 +16,8 @@ inline constexpr std::string_view kOverflow = "ERR increment or decrement would 
 inline constexpr std::string_view kIncrFloatNan = "ERR increment would produce NaN or Infinity";
 inline constexpr std::string_view kDbIndex = "ERR DB index is out of range";
 inline constexpr std::string_view kInvalidExpire = "ERR invalid expire time in '%s' command";
-inline constexpr std::string_view kStringTooLong = "ERR string exceeds maximum allowed size (proto-max-bulk-len)";
+inline constexpr std::string_view kStringTooLong =
+    "ERR string exceeds maximum allowed size (proto-max-bulk-len)";
 inline constexpr std::string_view kBitOffset = "ERR bit offset is not an integer or out of range";
 inline constexpr std::string_view kBitValue = "ERR bit is not an integer or out of range";
 inline constexpr std::string_view kNoAuth = "NOAUTH Authentication required.";
@@ -34,6 +35,7 @@ inline constexpr std::string_view kExecAbort =
 inline constexpr std::string_view kMaxClients = "ERR max number of clients reached";
 inline constexpr std::string_view kSameObject = "ERR source and destination objects are the same";
 inline constexpr std::string_view kTimeoutNegative = "ERR timeout is negative";
-inline constexpr std::string_view kNotSupportedInMulti = "ERR Command not allowed inside a transaction";
+inline constexpr std::string_view kNotSupportedInMulti =
+    "ERR Command not allowed inside a transaction";
 
 }  // namespace weir::protocol::errors

@@ -58,9 +58,9 @@ class RespParser {
   Limits limits_;
   std::vector<std::string_view> args_;
   std::vector<std::pair<size_t, size_t>> arg_spans_;  // offsets survive buffer growth
-  size_t pos_ = 0;                                     // scan position in the buffer
-  int64_t multibulk_remaining_ = -1;                   // -1: header not read yet
-  int64_t bulk_len_ = -1;                              // -1: not inside a bulk
+  size_t pos_ = 0;                                    // scan position in the buffer
+  int64_t multibulk_remaining_ = -1;                  // -1: header not read yet
+  int64_t bulk_len_ = -1;                             // -1: not inside a bulk
   std::string error_;
   std::vector<std::string> inline_storage_;  // inline args after unquoting
 };

@@ -23,11 +23,16 @@ void SetLogTarget(const std::string& path) {
 
 void SetLogLevel(std::string_view level) {
   std::lock_guard lock(g_mu);
-  if (level == "debug") g_level = 0;
-  else if (level == "verbose") g_level = 1;
-  else if (level == "notice") g_level = 2;
-  else if (level == "warning") g_level = 3;
-  else g_level = 4;  // "nothing"
+  if (level == "debug")
+    g_level = 0;
+  else if (level == "verbose")
+    g_level = 1;
+  else if (level == "notice")
+    g_level = 2;
+  else if (level == "warning")
+    g_level = 3;
+  else
+    g_level = 4;  // "nothing"
 }
 
 void Log(LogLevel level, std::string_view message) {

@@ -59,8 +59,7 @@ int main(int argc, char** argv) {
   }
   std::vector<std::string> opts(args.begin() + first_opt, args.end());
   if (!config.LoadArgs(opts, &err)) {
-    fprintf(stderr, "\n*** FATAL CONFIG FILE ERROR (Weir %s) ***\n%s\n", WEIR_VERSION,
-            err.c_str());
+    fprintf(stderr, "\n*** FATAL CONFIG FILE ERROR (Weir %s) ***\n%s\n", WEIR_VERSION, err.c_str());
     return 1;
   }
   weir::server::SetLogLevel(config.String("loglevel"));

@@ -1,6 +1,7 @@
 // Threads, listeners, the client registry and the server-owned INFO sections.
 #include "server/server.h"
 
+#include <absl/strings/str_format.h>
 #include <arpa/inet.h>
 #include <netdb.h>
 #include <netinet/in.h>
@@ -10,8 +11,6 @@
 #include <sys/stat.h>
 #include <sys/un.h>
 #include <unistd.h>
-
-#include <absl/strings/str_format.h>
 
 #include <cerrno>
 #include <cstring>
@@ -116,8 +115,8 @@ bool Server::Listen(const std::string& addr_in, int port, int loop_index, std::s
     int e = errno;
     close(fd);
     if (optional && (e == EADDRNOTAVAIL || e == EAFNOSUPPORT || e == EPROTONOSUPPORT)) return true;
-    *err = StrCat("Warning: Could not create server TCP listening socket ", addr, ":", port,
-                        ": ", strerror(e));
+    *err = StrCat("Warning: Could not create server TCP listening socket ", addr, ":", port, ": ",
+                  strerror(e));
     return false;
   }
   auto l = std::make_unique<Listener>();
@@ -279,7 +278,7 @@ int Server::Run() {
     threads.emplace_back([this, i] { loops_[i]->Run(); });
   }
   Log(LogLevel::kNotice, StrCat("Server initialized with ", loops_.size(), " threads and ",
-                                      engine_->num_shards(), " shards"));
+                                engine_->num_shards(), " shards"));
   Log(LogLevel::kNotice, "Ready to accept connections tcp");
   loops_[0]->Run();
   for (auto& l : loops_) l->Stop();
@@ -332,8 +331,9 @@ std::string Server::ClientLine(const Connection& c) {
       "tot-mem=%d events=r cmd=%s user=%s redir=-1 resp=%d lib-name=%s lib-ver=%s",
       s.id, c.addr(), c.laddr(), c.fd(), name, (now - c.created_ms()) / 1000,
       (now - c.last_interaction_ms()) / 1000, flags, s.shown_db.load(), s.shown_multi_count.load(),
-      qbuf, qbuf > 0 ? 16384 - (qbuf % 16384) : 0, c.output_bytes(), 16384 + qbuf + c.output_bytes(),
-      last ? last->FullName() : "NULL", user, s.resp, lib_name, lib_ver);
+      qbuf, qbuf > 0 ? 16384 - (qbuf % 16384) : 0, c.output_bytes(),
+      16384 + qbuf + c.output_bytes(), last ? last->FullName() : "NULL", user, s.resp, lib_name,
+      lib_ver);
 }
 
 std::string Server::ClientInfo(const commands::Session& session) {
@@ -471,24 +471,25 @@ void Server::AppendInfo(std::string_view section, std::string* out) {
   int64_t now = engine::NowMs();
   int64_t uptime = (now - start_ms_) / 1000;
   if (section == "server") {
-    StrAppend(
-        out, "# Server\r\n", "redis_version:7.2.6\r\n", "weir_version:", WEIR_VERSION, "\r\n",
-        "redis_git_sha1:00000000\r\nredis_git_dirty:0\r\nredis_build_id:0\r\n",
-        "redis_mode:standalone\r\n", "os:Linux\r\narch_bits:64\r\nmonotonic_clock:POSIX clock_gettime\r\n",
-        "multiplexing_api:epoll\r\natomicvar_api:c11-builtin\r\n", "gcc_version:12.2.0\r\n",
-        "process_id:", getpid(), "\r\nprocess_supervised:no\r\n", "run_id:", run_id_, "\r\n",
-        "tcp_port:", port_, "\r\n", "server_time_usec:", engine::NowUs(), "\r\n",
-        "uptime_in_seconds:", uptime, "\r\n", "uptime_in_days:", uptime / 86400, "\r\n",
-        "hz:", config_.Int("hz"), "\r\n", "configured_hz:", config_.Int("hz"), "\r\n",
-        "lru_clock:", engine::LruClock() & ((1 << 24) - 1), "\r\n", "executable:",
-        "weir\r\n", "config_file:", config_.config_file(), "\r\n", "io_threads_active:0\r\n",
-        "threads:", loops_.size(), "\r\n", "shards:", engine_->num_shards(), "\r\n");
+    StrAppend(out, "# Server\r\n", "redis_version:7.2.6\r\n", "weir_version:", WEIR_VERSION, "\r\n",
+              "redis_git_sha1:00000000\r\nredis_git_dirty:0\r\nredis_build_id:0\r\n",
+              "redis_mode:standalone\r\n",
+              "os:Linux\r\narch_bits:64\r\nmonotonic_clock:POSIX clock_gettime\r\n",
+              "multiplexing_api:epoll\r\natomicvar_api:c11-builtin\r\n", "gcc_version:12.2.0\r\n",
+              "process_id:", getpid(), "\r\nprocess_supervised:no\r\n", "run_id:", run_id_, "\r\n",
+              "tcp_port:", port_, "\r\n", "server_time_usec:", engine::NowUs(), "\r\n",
+              "uptime_in_seconds:", uptime, "\r\n", "uptime_in_days:", uptime / 86400, "\r\n",
+              "hz:", config_.Int("hz"), "\r\n", "configured_hz:", config_.Int("hz"), "\r\n",
+              "lru_clock:", engine::LruClock() & ((1 << 24) - 1), "\r\n", "executable:", "weir\r\n",
+              "config_file:", config_.config_file(), "\r\n", "io_threads_active:0\r\n",
+              "threads:", loops_.size(), "\r\n", "shards:", engine_->num_shards(), "\r\n");
   } else if (section == "clients") {
     StrAppend(out, "# Clients\r\n", "connected_clients:", connected_.load(), "\r\n",
-                    "cluster_connections:0\r\n", "maxclients:", config_.Int("maxclients"), "\r\n",
-                    "client_recent_max_input_buffer:0\r\nclient_recent_max_output_buffer:0\r\n",
-                    "blocked_clients:", blocked_clients_.load(), "\r\ntracking_clients:0\r\nclients_in_timeout_table:0\r\n",
-                    "total_blocking_keys:0\r\ntotal_blocking_keys_on_nokey:0\r\n");
+              "cluster_connections:0\r\n", "maxclients:", config_.Int("maxclients"), "\r\n",
+              "client_recent_max_input_buffer:0\r\nclient_recent_max_output_buffer:0\r\n",
+              "blocked_clients:", blocked_clients_.load(),
+              "\r\ntracking_clients:0\r\nclients_in_timeout_table:0\r\n",
+              "total_blocking_keys:0\r\ntotal_blocking_keys_on_nokey:0\r\n");
   } else if (section == "persistence") {
     StrAppend(
         out, "# Persistence\r\n", "loading:0\r\nasync_loading:0\r\ncurrent_cow_peak:0\r\n",
@@ -535,7 +536,8 @@ void Server::AppendInfo(std::string_view section, std::string* out) {
         "total_active_defrag_time:0\r\ncurrent_active_defrag_time:0\r\n",
         "tracking_total_keys:0\r\ntracking_total_items:0\r\ntracking_total_prefixes:0\r\n",
         "unexpected_error_replies:0\r\n", "total_error_replies:", errors, "\r\n",
-        "dump_payload_sanitizations:0\r\n", "total_reads_processed:0\r\ntotal_writes_processed:0\r\n",
+        "dump_payload_sanitizations:0\r\n",
+        "total_reads_processed:0\r\ntotal_writes_processed:0\r\n",
         "io_threaded_reads_processed:0\r\nio_threaded_writes_processed:0\r\n",
         "reply_buffer_shrinks:0\r\nreply_buffer_expands:0\r\n", "eventloop_cycles:0\r\n",
         "eventloop_duration_sum:0\r\neventloop_duration_cmd_sum:0\r\n",
@@ -544,20 +546,19 @@ void Server::AppendInfo(std::string_view section, std::string* out) {
         "acl_access_denied_channel:0\r\n");
   } else if (section == "replication") {
     StrAppend(out, "# Replication\r\n", "role:master\r\nconnected_slaves:0\r\n",
-                    "master_failover_state:no-failover\r\n",
-                    "master_replid:", run_id_, "\r\n",
-                    "master_replid2:0000000000000000000000000000000000000000\r\n",
-                    "master_repl_offset:0\r\nsecond_repl_offset:-1\r\n",
-                    "repl_backlog_active:0\r\nrepl_backlog_size:1048576\r\n",
-                    "repl_backlog_first_byte_offset:0\r\nrepl_backlog_histlen:0\r\n");
+              "master_failover_state:no-failover\r\n", "master_replid:", run_id_, "\r\n",
+              "master_replid2:0000000000000000000000000000000000000000\r\n",
+              "master_repl_offset:0\r\nsecond_repl_offset:-1\r\n",
+              "repl_backlog_active:0\r\nrepl_backlog_size:1048576\r\n",
+              "repl_backlog_first_byte_offset:0\r\nrepl_backlog_histlen:0\r\n");
   } else if (section == "cpu") {
     rusage self{};
     getrusage(RUSAGE_SELF, &self);
     auto secs = [](const timeval& tv) { return tv.tv_sec + tv.tv_usec / 1e6; };
     StrAppend(out, "# CPU\r\n", absl::StrFormat("used_cpu_sys:%.6f\r\n", secs(self.ru_stime)),
-                    absl::StrFormat("used_cpu_user:%.6f\r\n", secs(self.ru_utime)),
-                    "used_cpu_sys_children:0.000000\r\nused_cpu_user_children:0.000000\r\n",
-                    "used_cpu_sys_main_thread:0.000000\r\nused_cpu_user_main_thread:0.000000\r\n");
+              absl::StrFormat("used_cpu_user:%.6f\r\n", secs(self.ru_utime)),
+              "used_cpu_sys_children:0.000000\r\nused_cpu_user_children:0.000000\r\n",
+              "used_cpu_sys_main_thread:0.000000\r\nused_cpu_user_main_thread:0.000000\r\n");
   } else if (section == "modules") {
     StrAppend(out, "# Modules\r\n");
   } else if (section == "cluster") {

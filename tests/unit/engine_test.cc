@@ -1,5 +1,7 @@
 // The keyspace: hash table against a reference map, scan guarantees across resizes, expiry
 // index, lazy and active expiry, ordered locking, WATCH invalidation.
+#include "engine/engine.h"
+
 #include <gtest/gtest.h>
 
 #include <map>
@@ -7,7 +9,6 @@
 #include <set>
 #include <string>
 
-#include "engine/engine.h"
 #include "engine/table.h"
 
 namespace weir::engine {

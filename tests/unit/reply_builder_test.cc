@@ -19,7 +19,9 @@ TEST(ReplyBuilder, Resp2Basics) {
   r.SetLen(3);
   r.Double(1.5);
   r.Bool(true);
-  EXPECT_EQ(out, "+OK\r\n-ERR bad  thing\r\n:-42\r\n$2\r\nhi\r\n$-1\r\n*-1\r\n*4\r\n*3\r\n$3\r\n1.5\r\n:1\r\n");
+  EXPECT_EQ(out,
+            "+OK\r\n-ERR bad  "
+            "thing\r\n:-42\r\n$2\r\nhi\r\n$-1\r\n*-1\r\n*4\r\n*3\r\n$3\r\n1.5\r\n:1\r\n");
   EXPECT_EQ(r.errors_emitted(), 1);
 }
 
