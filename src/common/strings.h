@@ -3,6 +3,7 @@
 #pragma once
 
 #include <concepts>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <type_traits>
@@ -40,6 +41,12 @@ std::string StrCat(const Args&... args) {
   StrAppend(&out, args...);
   return out;
 }
+
+// Splits a line into arguments exactly as Redis's sdssplitargs (inline commands, config
+// files): blanks separate, "double quotes" take \n \r \t \b \a \xHH escapes, 'single
+// quotes' only \', a closing quote must be followed by a blank, and a NUL byte ends the line.
+// nullopt means unbalanced quotes.
+std::optional<std::vector<std::string>> SplitArgs(std::string_view line);
 
 // Splits on sep, dropping empty pieces (as Redis splits config values on spaces).
 std::vector<std::string_view> SplitNonEmpty(std::string_view s, char sep);

@@ -5,6 +5,7 @@
 #include <cstring>
 
 #include "common/numbers.h"
+#include "common/strings.h"
 
 namespace weir::protocol {
 
@@ -41,9 +42,9 @@ RespParser::Status RespParser::ParseInline(std::string_view buf) {
   }
   std::string_view line = buf.substr(0, nl);
   if (!line.empty() && line.back() == '\r') line.remove_suffix(1);
-  if (!SplitInlineArgs(line, &inline_storage_)) {
-    return Fail("ERR Protocol error: unbalanced quotes in request");
-  }
+  std::optional<std::vector<std::string>> split = SplitArgs(line);
+  if (!split) return Fail("ERR Protocol error: unbalanced quotes in request");
+  inline_storage_ = std::move(*split);
   args_.clear();
   for (const auto& s : inline_storage_) args_.emplace_back(s);
   pos_ = nl + 1;
@@ -124,99 +125,6 @@ size_t RespParser::BulkBytesPending(std::string_view buf) const {
   if (bulk_len_ < 0) return 0;
   size_t need = pos_ + static_cast<size_t>(bulk_len_) + 2;
   return need > buf.size() ? need - buf.size() : 0;
-}
-
-namespace {
-bool IsHexDigit(char c) {
-  return (c >= '0' && c <= '9') || (c >= 'a' && c <= 'f') || (c >= 'A' && c <= 'F');
-}
-int HexValue(char c) {
-  if (c >= '0' && c <= '9') return c - '0';
-  if (c >= 'a' && c <= 'f') return c - 'a' + 10;
-  return c - 'A' + 10;
-}
-bool IsSpace(char c) {
-  return c == ' ' || c == '\n' || c == '\r' || c == '\t' || c == '\v' || c == '\f';
-}
-}  // namespace
-
-bool SplitInlineArgs(std::string_view line, std::vector<std::string>* out) {
-  out->clear();
-  size_t i = 0, n = line.size();
-  while (true) {
-    while (i < n && IsSpace(line[i])) ++i;
-    if (i >= n) return true;
-    std::string cur;
-    bool in_double = false, in_single = false, done = false;
-    while (!done) {
-      if (in_double) {
-        if (i >= n) return false;
-        char c = line[i];
-        if (c == '\\' && i + 3 < n && line[i + 1] == 'x' && IsHexDigit(line[i + 2]) &&
-            IsHexDigit(line[i + 3])) {
-          cur.push_back(static_cast<char>(HexValue(line[i + 2]) * 16 + HexValue(line[i + 3])));
-          i += 3;
-        } else if (c == '\\' && i + 1 < n) {
-          char e = line[++i];
-          switch (e) {
-            case 'n':
-              cur.push_back('\n');
-              break;
-            case 'r':
-              cur.push_back('\r');
-              break;
-            case 't':
-              cur.push_back('\t');
-              break;
-            case 'b':
-              cur.push_back('\b');
-              break;
-            case 'a':
-              cur.push_back('\a');
-              break;
-            default:
-              cur.push_back(e);
-              break;
-          }
-        } else if (c == '"') {
-          // A closing quote must be followed by a space or the end.
-          if (i + 1 < n && !IsSpace(line[i + 1])) return false;
-          done = true;
-        } else {
-          cur.push_back(c);
-        }
-      } else if (in_single) {
-        if (i >= n) return false;
-        char c = line[i];
-        if (c == '\\' && i + 1 < n && line[i + 1] == '\'') {
-          ++i;
-          cur.push_back('\'');
-        } else if (c == '\'') {
-          if (i + 1 < n && !IsSpace(line[i + 1])) return false;
-          done = true;
-        } else {
-          cur.push_back(c);
-        }
-      } else {
-        if (i >= n) {
-          done = true;
-          break;
-        }
-        char c = line[i];
-        if (IsSpace(c)) {
-          done = true;
-        } else if (c == '"') {
-          in_double = true;
-        } else if (c == '\'') {
-          in_single = true;
-        } else {
-          cur.push_back(c);
-        }
-      }
-      if (i < n) ++i;
-    }
-    out->push_back(std::move(cur));
-  }
 }
 
 }  // namespace weir::protocol

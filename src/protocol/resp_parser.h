@@ -65,9 +65,4 @@ class RespParser {
   std::vector<std::string> inline_storage_;  // inline args after unquoting
 };
 
-// Splits an inline command line into arguments as Redis's sdssplitargs: spaces separate,
-// "double quotes" with \n \r \t \b \a \\ \" \xHH escapes, 'single quotes' with \' only.
-// Returns false on unbalanced quotes (or a closing quote not followed by a space).
-bool SplitInlineArgs(std::string_view line, std::vector<std::string>* out);
-
 }  // namespace weir::protocol

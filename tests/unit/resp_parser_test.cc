@@ -7,6 +7,8 @@
 #include <string>
 #include <vector>
 
+#include "common/strings.h"
+
 namespace weir::protocol {
 namespace {
 
@@ -109,11 +111,11 @@ TEST(RespParser, InlineCommands) {
 }
 
 TEST(RespParser, InlineEscapes) {
-  std::vector<std::string> out;
-  ASSERT_TRUE(SplitInlineArgs(R"(a "b\x41\n" 'c\'d')", &out));
-  EXPECT_EQ(out, (std::vector<std::string>{"a", "bA\n", "c'd"}));
-  EXPECT_FALSE(SplitInlineArgs(R"(a "unterminated)", &out));
-  EXPECT_FALSE(SplitInlineArgs(R"("closed"x)", &out));
+  auto out = SplitArgs(R"(a "b\x41\n" 'c\'d')");
+  ASSERT_TRUE(out.has_value());
+  EXPECT_EQ(*out, (std::vector<std::string>{"a", "bA\n", "c'd"}));
+  EXPECT_FALSE(SplitArgs(R"(a "unterminated)").has_value());
+  EXPECT_FALSE(SplitArgs(R"("closed"x)").has_value());
 }
 
 TEST(RespParser, ProtocolErrors) {
