@@ -284,7 +284,7 @@ void BitfieldGeneric(CommandContext& ctx, bool read_only_command) {
     // Redis adds one to the dirty counter per counted write; Modified (or the creating
     // SetString) adds the first.
     if (!created) ctx.db.Modified(key);
-    ctx.db.engine().dirty().fetch_add(changes - 1, std::memory_order_relaxed);
+    ctx.db.engine().AddDirty(changes - 1);
   }
 }
 

@@ -12,6 +12,7 @@
 #include <string_view>
 #include <vector>
 
+#include "common/per_thread_counter.h"
 #include "engine/engine.h"
 #include "protocol/reply_builder.h"
 
@@ -67,11 +68,9 @@ using Handler = void (*)(CommandContext&);
 // indexes of the key arguments.
 using KeyFinder = void (*)(ArgList args, std::vector<int>* key_indexes);
 
-struct CommandStats {
-  std::atomic<int64_t> calls{0};
-  std::atomic<int64_t> usec{0};
-  std::atomic<int64_t> rejected_calls{0};
-  std::atomic<int64_t> failed_calls{0};
+// Per-command figures for INFO commandstats, counted per thread (PerThreadCounters).
+struct CommandStats : PerThreadCounters<4> {
+  enum Field { kCalls = 0, kUsec = 1, kRejected = 2, kFailed = 3 };
 };
 
 struct CommandSpec {

@@ -45,8 +45,8 @@ void Dispatcher::Reject(Session& session, protocol::ReplyBuilder& reply, const C
                         std::string_view error) {
   reply.Error(error);
   CountError(error);
-  rejected_commands_.fetch_add(1, std::memory_order_relaxed);
-  if (spec != nullptr) spec->stats.rejected_calls.fetch_add(1, std::memory_order_relaxed);
+  counters_.Add(kRejectedCommands, 1);
+  if (spec != nullptr) spec->stats.Add(CommandStats::kRejected, 1);
   // A rejected command inside MULTI makes EXEC fail with EXECABORT.
   if (session.in_multi) session.multi_error = true;
 }
@@ -116,11 +116,11 @@ void Dispatcher::ExecuteLocked(Session& session, const CommandSpec& spec, ArgLis
   session.last_spec.store(&spec, std::memory_order_relaxed);
   spec.handler(ctx);
   int64_t elapsed = engine::NowUs() - start;
-  spec.stats.calls.fetch_add(1, std::memory_order_relaxed);
-  spec.stats.usec.fetch_add(elapsed, std::memory_order_relaxed);
-  total_commands_.fetch_add(1, std::memory_order_relaxed);
+  spec.stats.Add(CommandStats::kCalls, 1);
+  spec.stats.Add(CommandStats::kUsec, elapsed);
+  counters_.Add(kTotalCommands, 1);
   if (reply.errors_emitted() != errors_before) {
-    spec.stats.failed_calls.fetch_add(1, std::memory_order_relaxed);
+    spec.stats.Add(CommandStats::kFailed, 1);
     CountError(reply.last_error());
   }
   session.Publish();
@@ -186,15 +186,9 @@ void Dispatcher::ResetStats() {
     std::lock_guard lock(error_mu_);
     error_counts_.clear();
   }
-  total_commands_ = 0;
-  rejected_commands_ = 0;
+  counters_.Reset();
   for (CommandSpec* spec : registry_.all()) {
-    auto reset = [](const CommandSpec& s) {
-      s.stats.calls = 0;
-      s.stats.usec = 0;
-      s.stats.rejected_calls = 0;
-      s.stats.failed_calls = 0;
-    };
+    auto reset = [](const CommandSpec& s) { s.stats.Reset(); };
     reset(*spec);
     for (auto& sub : spec->subcommands) reset(*sub);
   }

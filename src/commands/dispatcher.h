@@ -38,8 +38,8 @@ class Dispatcher {
   bool IsPaused(const CommandSpec& spec, const Session& session, int64_t now_ms) const;
   int64_t pause_end_ms() const { return pause_until_ms_.load(std::memory_order_relaxed); }
 
-  std::atomic<int64_t>& total_commands() { return total_commands_; }
-  std::atomic<int64_t>& rejected_commands() { return rejected_commands_; }
+  int64_t total_commands() const { return counters_.Sum(kTotalCommands); }
+  int64_t rejected_commands() const { return counters_.Sum(kRejectedCommands); }
   // INFO errorstats: counts by error prefix ("ERR", "WRONGTYPE"...).
   void CountError(std::string_view error_text);
   std::vector<std::pair<std::string, int64_t>> ErrorStats();
@@ -53,8 +53,8 @@ class Dispatcher {
   ServerApi& server_;
   std::atomic<int64_t> pause_until_ms_{0};
   std::atomic<bool> pause_writes_only_{false};
-  std::atomic<int64_t> total_commands_{0};
-  std::atomic<int64_t> rejected_commands_{0};
+  enum Counter { kTotalCommands = 0, kRejectedCommands = 1 };
+  PerThreadCounters<2> counters_;
   std::mutex error_mu_;
   std::vector<std::pair<std::string, int64_t>> error_counts_;
 };

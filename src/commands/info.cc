@@ -111,10 +111,10 @@ std::string SafeInfoName(std::string_view name) {
 }
 
 void AppendCommandStat(const CommandSpec& spec, std::string* out) {
-  int64_t calls = spec.stats.calls.load(std::memory_order_relaxed);
-  int64_t usec = spec.stats.usec.load(std::memory_order_relaxed);
-  int64_t rejected = spec.stats.rejected_calls.load(std::memory_order_relaxed);
-  int64_t failed = spec.stats.failed_calls.load(std::memory_order_relaxed);
+  int64_t calls = spec.stats.Sum(CommandStats::kCalls);
+  int64_t usec = spec.stats.Sum(CommandStats::kUsec);
+  int64_t rejected = spec.stats.Sum(CommandStats::kRejected);
+  int64_t failed = spec.stats.Sum(CommandStats::kFailed);
   if (calls != 0 || rejected != 0 || failed != 0) {
     // Redis divides in single precision.
     float per_call = calls == 0 ? 0 : static_cast<float>(usec) / static_cast<float>(calls);

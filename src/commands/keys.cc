@@ -190,7 +190,7 @@ void CmdSwapDb(CommandContext& ctx) {
     vb.TouchAllWatched(&va);
     engine.SwapDbs(static_cast<int>(a), static_cast<int>(b));
   }
-  engine.dirty().fetch_add(1, std::memory_order_relaxed);
+  engine.AddDirty(1);
   ctx.reply.Ok();
 }
 

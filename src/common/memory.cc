@@ -8,25 +8,34 @@
 #include <cstdlib>
 #include <new>
 
+#include "common/per_thread_counter.h"
+
 #ifndef WEIR_SANITIZE
 #include <mimalloc.h>
 #endif
 
+namespace weir {
+
+int ThreadCounterSlot() {
+  static std::atomic<int> next{0};
+  thread_local int slot = next.fetch_add(1, std::memory_order_relaxed) % kCounterSlots;
+  return slot;
+}
+
+}  // namespace weir
+
 namespace weir::mem {
 namespace {
 
-constexpr int kSlots = 64;
+// Not PerThreadCounter: operator new runs during static initialisation, before any other
+// global object may be constructed, so this array must be constant-initialised.
 struct alignas(64) Slot {
   std::atomic<int64_t> bytes{0};
 };
-Slot g_slots[kSlots];
-std::atomic<int> g_next_slot{0};
+Slot g_slots[kCounterSlots];
 std::atomic<int64_t> g_peak{0};
 
-Slot& MySlot() {
-  thread_local Slot* slot = &g_slots[g_next_slot.fetch_add(1, std::memory_order_relaxed) % kSlots];
-  return *slot;
-}
+Slot& MySlot() { return g_slots[ThreadCounterSlot()]; }
 
 inline void* RawAlloc(size_t n) {
 #ifdef WEIR_SANITIZE

@@ -345,7 +345,7 @@ int DbView::LfuDecayed(const Entry* e) const {
 }
 
 void DbView::Modified(std::string_view key) {
-  engine_.dirty().fetch_add(1, std::memory_order_relaxed);
+  engine_.AddDirty(1);
   DbTable& t = Table(key);
   if (t.watched.empty()) return;
   auto it = t.watched.find(absl::string_view(key.data(), key.size()));
@@ -414,7 +414,7 @@ void DbView::Flush(bool async) {
   std::vector<engine::Table> dropped;
   for (int s = 0; s < engine_.num_shards(); ++s) {
     DbTable& t = engine_.shard(s).db(db_);
-    engine_.dirty().fetch_add(static_cast<int64_t>(t.keys.size()), std::memory_order_relaxed);
+    engine_.AddDirty(static_cast<int64_t>(t.keys.size()));
     t.expires.clear();
     t.expires.shrink_to_fit();
     if (async) {

@@ -14,6 +14,7 @@
 #include <string_view>
 #include <vector>
 
+#include "common/per_thread_counter.h"
 #include "engine/shard.h"
 
 namespace weir::engine {
@@ -39,7 +40,8 @@ class Engine {
   int ShardOf(std::string_view key) const;
 
   // Count of writes since the last save (Redis's server.dirty).
-  std::atomic<int64_t>& dirty() { return dirty_; }
+  void AddDirty(int64_t n) { dirty_.Add(0, n); }
+  int64_t dirty() const { return dirty_.Sum(0); }
 
   // Frees entries on a helper thread (FLUSHALL ASYNC, UNLINK of big values).
   void FreeInBackground(std::vector<Table> tables);
@@ -82,7 +84,7 @@ class Engine {
   std::vector<std::unique_ptr<Shard>> shards_;
   int num_dbs_;
   int shard_bits_;
-  std::atomic<int64_t> dirty_{0};
+  PerThreadCounter dirty_;
   std::atomic<bool> lfu_enabled_{false};
   std::atomic<int> lfu_log_factor_{10};
   std::atomic<int> lfu_decay_time_{1};

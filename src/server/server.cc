@@ -454,8 +454,7 @@ void Server::ConfigChanged(std::string_view name) {
 void Server::ResetStats() {
   total_connections_ = 0;
   rejected_connections_ = 0;
-  net_input_bytes_ = 0;
-  net_output_bytes_ = 0;
+  net_bytes_.Reset();
   for (int i = 0; i < engine_->num_shards(); ++i) {
     auto& st = engine_->shard(i).stats();
     st.keyspace_hits = 0;
@@ -495,8 +494,8 @@ void Server::AppendInfo(std::string_view section, std::string* out) {
         out, "# Persistence\r\n", "loading:0\r\nasync_loading:0\r\ncurrent_cow_peak:0\r\n",
         "current_cow_size:0\r\ncurrent_cow_size_age:0\r\ncurrent_fork_perc:0.00\r\n",
         "current_save_keys_processed:0\r\ncurrent_save_keys_total:0\r\n",
-        "rdb_changes_since_last_save:", engine_->dirty().load(), "\r\n",
-        "rdb_bgsave_in_progress:0\r\n", "rdb_last_save_time:", last_save_, "\r\n",
+        "rdb_changes_since_last_save:", engine_->dirty(), "\r\n", "rdb_bgsave_in_progress:0\r\n",
+        "rdb_last_save_time:", last_save_, "\r\n",
         "rdb_last_bgsave_status:ok\r\nrdb_last_bgsave_time_sec:-1\r\n",
         "rdb_current_bgsave_time_sec:-1\r\nrdb_saves:0\r\nrdb_last_cow_size:0\r\n",
         "rdb_last_load_keys_expired:0\r\nrdb_last_load_keys_loaded:0\r\n",
@@ -517,9 +516,9 @@ void Server::AppendInfo(std::string_view section, std::string* out) {
     for (auto& [name, n] : dispatcher_->ErrorStats()) errors += n;
     StrAppend(
         out, "# Stats\r\n", "total_connections_received:", total_connections_.load(), "\r\n",
-        "total_commands_processed:", dispatcher_->total_commands().load(), "\r\n",
-        "instantaneous_ops_per_sec:0\r\n", "total_net_input_bytes:", net_input_bytes_.load(),
-        "\r\n", "total_net_output_bytes:", net_output_bytes_.load(), "\r\n",
+        "total_commands_processed:", dispatcher_->total_commands(), "\r\n",
+        "instantaneous_ops_per_sec:0\r\n", "total_net_input_bytes:", net_bytes_.Sum(kNetInput),
+        "\r\n", "total_net_output_bytes:", net_bytes_.Sum(kNetOutput), "\r\n",
         "total_net_repl_input_bytes:0\r\ntotal_net_repl_output_bytes:0\r\n",
         "instantaneous_input_kbps:0.00\r\ninstantaneous_output_kbps:0.00\r\n",
         "instantaneous_input_repl_kbps:0.00\r\ninstantaneous_output_repl_kbps:0.00\r\n",

@@ -37,8 +37,8 @@ class Server : public commands::ServerApi {
   void Register(Connection* c);
   void Unregister(Connection* c);
   uint64_t NextClientId() { return next_client_id_.fetch_add(1); }
-  void CountInput(int64_t n) { net_input_bytes_.fetch_add(n, std::memory_order_relaxed); }
-  void CountOutput(int64_t n) { net_output_bytes_.fetch_add(n, std::memory_order_relaxed); }
+  void CountInput(int64_t n) { net_bytes_.Add(kNetInput, n); }
+  void CountOutput(int64_t n) { net_bytes_.Add(kNetOutput, n); }
   int64_t max_query_buffer() const { return query_buffer_limit_->load(std::memory_order_relaxed); }
   int64_t max_bulk_len() const { return max_bulk_len_->load(std::memory_order_relaxed); }
   bool auth_required() const;
@@ -88,7 +88,8 @@ class Server : public commands::ServerApi {
   std::atomic<int64_t> connected_{0};
   std::atomic<int64_t> total_connections_{0};
   std::atomic<int64_t> rejected_connections_{0};
-  std::atomic<int64_t> net_input_bytes_{0}, net_output_bytes_{0};
+  enum NetCounter { kNetInput = 0, kNetOutput = 1 };
+  PerThreadCounters<2> net_bytes_;
   std::atomic<int64_t> blocked_clients_{0};
   const std::atomic<int64_t>* query_buffer_limit_;
   const std::atomic<int64_t>* max_bulk_len_;
