@@ -163,6 +163,9 @@ class ServerApi {
   virtual std::string ClientInfo(const Session& session) = 0;
   virtual std::string ClientList(const ClientFilter& filter) = 0;
   virtual int KillClients(const ClientFilter& filter, const Session& self) = 0;
+  // The client connected over loopback or the unix socket (what "local" allows for
+  // enable-debug-command and enable-protected-configs).
+  virtual bool IsLocalClient(const Session& session) = 0;
   // Pauses clients until until_ms (all commands, or only writes).
   virtual void PauseClients(int64_t until_ms, bool writes_only) = 0;
   virtual void UnpauseClients() = 0;

@@ -13,19 +13,6 @@
 namespace weir::commands {
 namespace {
 
-// The client connected over loopback or the unix socket, which `enable-protected-configs
-// local` needs to allow CONFIG SET of protected directives.
-bool IsLocalClient(CommandContext& ctx) {
-  std::string line = ctx.server.ClientInfo(ctx.session);
-  size_t at = line.find("addr=");
-  if (at == std::string::npos) return false;
-  std::string_view addr(line);
-  addr = addr.substr(at + 5);
-  addr = addr.substr(0, addr.find(' '));
-  return addr.starts_with("127.") || addr.starts_with("::1:") || addr.starts_with("[::1]:") ||
-         addr.starts_with("/");
-}
-
 void CmdConfigGet(CommandContext& ctx) {
   std::vector<std::string> patterns(ctx.args.begin() + 2, ctx.args.end());
   std::vector<std::pair<std::string, std::string>> found = ctx.server.config().Get(patterns);
@@ -46,7 +33,8 @@ void CmdConfigSet(CommandContext& ctx) {
   std::string err;
   // The server hears of every directive that really changed through Config::OnChange (wired
   // to ServerApi::ConfigChanged), so nothing more to apply here.
-  if (!ctx.server.config().SetMany(pairs, &err, IsLocalClient(ctx))) return ctx.reply.Error(err);
+  if (!ctx.server.config().SetMany(pairs, &err, ctx.server.IsLocalClient(ctx.session)))
+    return ctx.reply.Error(err);
   ctx.reply.Ok();
 }
 

@@ -541,18 +541,6 @@ void CmdCommandHelp(CommandContext& ctx) {
 
 // ---- DEBUG ----
 
-// The client connected over loopback or the unix socket (what "local" allows).
-bool IsLocalClient(CommandContext& ctx) {
-  std::string line = ctx.server.ClientInfo(ctx.session);
-  size_t at = line.find("addr=");
-  if (at == std::string::npos) return false;
-  std::string_view addr(line);
-  addr = addr.substr(at + 5);
-  addr = addr.substr(0, addr.find(' '));
-  return addr.starts_with("127.") || addr.starts_with("::1:") || addr.starts_with("[::1]:") ||
-         addr.starts_with("/");
-}
-
 // Bytes Redis's RDB length prefix takes for n.
 size_t RdbLenBytes(uint64_t n) {
   if (n < (1u << 6)) return 1;
@@ -716,7 +704,7 @@ void CmdDebug(CommandContext& ctx) {
   // Redis refuses DEBUG unless enable-debug-command allows it (yes, or local for a local
   // client), before looking at the subcommand.
   int64_t mode = ctx.server.config().Int("enable-debug-command");
-  if (mode != 1 && !(mode == 2 && IsLocalClient(ctx))) {
+  if (mode != 1 && !(mode == 2 && ctx.server.IsLocalClient(ctx.session))) {
     return ctx.reply.Error(
         "ERR DEBUG command not allowed. If the enable-debug-command option is set to \"local\", "
         "you can run it from a local connection, otherwise you need to set this option in the "

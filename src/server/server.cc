@@ -343,6 +343,14 @@ std::string Server::ClientInfo(const commands::Session& session) {
   return ClientLine(*it->second) + "\n";
 }
 
+bool Server::IsLocalClient(const commands::Session& session) {
+  std::lock_guard lock(clients_mu_);
+  auto it = clients_.find(session.id);
+  if (it == clients_.end()) return false;
+  const std::string& addr = it->second->addr();
+  return addr.starts_with("127.") || addr.starts_with("::1:") || addr.starts_with("/");
+}
+
 bool Server::Matches(const Connection& c, const ClientFilter& f) {
   const commands::Session& s = c.session();
   if (!f.ids.empty() && std::find(f.ids.begin(), f.ids.end(), s.id) == f.ids.end()) return false;
