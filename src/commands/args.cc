@@ -2,6 +2,7 @@
 #include "commands/args.h"
 
 #include "common/numbers.h"
+#include "common/strings.h"
 #include "protocol/errors.h"
 
 namespace weir::commands {
@@ -32,5 +33,18 @@ bool CheckType(CommandContext& ctx, const engine::Entry* e, engine::ObjType t) {
 }
 
 void ReplySyntaxError(CommandContext& ctx) { ctx.reply.Error(protocol::errors::kSyntax); }
+
+void ReplyHelp(CommandContext& ctx, std::initializer_list<std::string_view> lines) {
+  std::string header(ctx.arg(0));
+  for (char& c : header) {
+    if (c >= 'a' && c <= 'z') c = static_cast<char>(c - 32);
+  }
+  ctx.reply.ArrayLen(static_cast<int64_t>(lines.size()) + 3);
+  ctx.reply.SimpleString(
+      StrCat(header, " <subcommand> [<arg> [value] [opt] ...]. Subcommands are:"));
+  for (std::string_view line : lines) ctx.reply.SimpleString(line);
+  ctx.reply.SimpleString("HELP");
+  ctx.reply.SimpleString("    Print this help.");
+}
 
 }  // namespace weir::commands

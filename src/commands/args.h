@@ -3,6 +3,7 @@
 #pragma once
 
 #include <cstdint>
+#include <initializer_list>
 #include <string_view>
 
 #include "commands/command.h"
@@ -22,5 +23,9 @@ bool DoubleArg(CommandContext& ctx, std::string_view s, double* out);
 bool CheckType(CommandContext& ctx, const engine::Entry* e, engine::ObjType t);
 
 void ReplySyntaxError(CommandContext& ctx);
+
+// Redis's help reply (addReplyHelp): a header naming the command as typed, uppercased, the
+// lines, then the HELP entry, all as status replies.
+void ReplyHelp(CommandContext& ctx, std::initializer_list<std::string_view> lines);
 
 }  // namespace weir::commands

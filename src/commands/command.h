@@ -156,7 +156,6 @@ class ServerApi {
     std::vector<uint64_t> ids;
     std::string type;  // "normal", "pubsub", "master", "replica", or empty
     std::string addr, laddr, user;
-    int64_t max_age_s = 0;
     bool skip_me = true;
     bool any_field = false;
   };

@@ -52,26 +52,16 @@ void CmdConfigRewrite(CommandContext& ctx) {
 }
 
 void CmdConfigHelp(CommandContext& ctx) {
-  static constexpr std::string_view kLines[] = {
-      "GET <pattern>",
-      "    Return parameters matching the glob-like <pattern> and their values.",
-      "SET <directive> <value>",
-      "    Set the configuration <directive> to <value>.",
-      "RESETSTAT",
-      "    Reset statistics reported by the INFO command.",
-      "REWRITE",
-      "    Rewrite the configuration file.",
-  };
-  std::string header(ctx.arg(0));
-  for (char& c : header) {
-    if (c >= 'a' && c <= 'z') c = static_cast<char>(c - 32);
-  }
-  ctx.reply.ArrayLen(static_cast<int64_t>(std::size(kLines)) + 3);
-  ctx.reply.SimpleString(
-      absl::StrCat(header, " <subcommand> [<arg> [value] [opt] ...]. Subcommands are:"));
-  for (std::string_view line : kLines) ctx.reply.SimpleString(line);
-  ctx.reply.SimpleString("HELP");
-  ctx.reply.SimpleString("    Print this help.");
+  ReplyHelp(ctx, {
+                     "GET <pattern>",
+                     "    Return parameters matching the glob-like <pattern> and their values.",
+                     "SET <directive> <value>",
+                     "    Set the configuration <directive> to <value>.",
+                     "RESETSTAT",
+                     "    Reset statistics reported by the INFO command.",
+                     "REWRITE",
+                     "    Rewrite the configuration file.",
+                 });
 }
 
 }  // namespace

@@ -244,10 +244,6 @@ void CmdClientKill(CommandContext& ctx) {
       } else {
         return ReplySyntaxError(ctx);
       }
-    } else if (EqualsIgnoreCase(opt, "maxage")) {
-      int64_t age;
-      if (!IntArg(ctx, val, &age)) return;
-      filter.max_age_s = age;
     } else {
       return ReplySyntaxError(ctx);
     }
@@ -337,39 +333,51 @@ void CmdClientSetInfo(CommandContext& ctx) {
 void CmdClientGetRedir(CommandContext& ctx) { ctx.reply.Integer(-1); }
 
 void CmdClientHelp(CommandContext& ctx) {
-  static const char* kLines[] = {
-      "CLIENT <subcommand> [<arg> [value] [opt] ...]. Subcommands are:",
-      "GETNAME",
-      "    Return the name of the current connection.",
-      "ID",
-      "    Return the ID of the current connection.",
-      "INFO",
-      "    Return information about the current client connection.",
-      "KILL <ip:port>",
-      "    Kill connection made from <ip:port>.",
-      "KILL <option> <value> [<option> <value> [...]]",
-      "    Kill connections. Options are: ID, TYPE, USER, ADDR, LADDR, SKIPME, MAXAGE.",
-      "LIST [options ...]",
-      "    Return information about client connections. Options: TYPE, ID.",
-      "UNPAUSE",
-      "    Stop the current client pause, resuming traffic.",
-      "PAUSE <timeout> [WRITE|ALL]",
-      "    Suspend all, or just write, clients for <timeout> milliseconds.",
-      "REPLY (ON|OFF|SKIP)",
-      "    Control the replies sent to the current connection.",
-      "SETNAME <name>",
-      "    Assign the name <name> to the current connection.",
-      "SETINFO <option> <value>",
-      "    Set client meta attr. Options are: LIB-NAME, LIB-VER.",
-      "NO-EVICT (ON|OFF)",
-      "    Protect current client connection from eviction.",
-      "NO-TOUCH (ON|OFF)",
-      "    Will not touch LRU/LFU stats when this mode is on.",
-      "HELP",
-      "    Print this help.",
-  };
-  ctx.reply.ArrayLen(std::size(kLines));
-  for (const char* l : kLines) ctx.reply.SimpleString(l);
+  // Redis's text, less the subcommands Weir does not have yet (CACHING, TRACKING, UNBLOCK).
+  ReplyHelp(ctx, {
+                     "GETREDIR",
+                     "    Return the client ID we are redirecting to when tracking is enabled.",
+                     "GETNAME",
+                     "    Return the name of the current connection.",
+                     "ID",
+                     "    Return the ID of the current connection.",
+                     "INFO",
+                     "    Return information about the current client connection.",
+                     "KILL <ip:port>",
+                     "    Kill connection made from <ip:port>.",
+                     "KILL <option> <value> [<option> <value> [...]]",
+                     "    Kill connections. Options are:",
+                     "    * ADDR (<ip:port>|<unixsocket>:0)",
+                     "      Kill connections made from the specified address",
+                     "    * LADDR (<ip:port>|<unixsocket>:0)",
+                     "      Kill connections made to specified local address",
+                     "    * TYPE (NORMAL|MASTER|REPLICA|PUBSUB)",
+                     "      Kill connections by type.",
+                     "    * USER <username>",
+                     "      Kill connections authenticated by <username>.",
+                     "    * SKIPME (YES|NO)",
+                     "      Skip killing current connection (default: yes).",
+                     "LIST [options ...]",
+                     "    Return information about client connections. Options:",
+                     "    * TYPE (NORMAL|MASTER|REPLICA|PUBSUB)",
+                     "      Return clients of specified type.",
+                     "UNPAUSE",
+                     "    Stop the current client pause, resuming traffic.",
+                     "PAUSE <timeout> [WRITE|ALL]",
+                     "    Suspend all, or just write, clients for <timeout> milliseconds.",
+                     "REPLY (ON|OFF|SKIP)",
+                     "    Control the replies sent to the current connection.",
+                     "SETNAME <name>",
+                     "    Assign the name <name> to the current connection.",
+                     "SETINFO <option> <value>",
+                     "    Set client meta attr. Options are:",
+                     "    * LIB-NAME: the client lib name.",
+                     "    * LIB-VER: the client lib version.",
+                     "NO-EVICT (ON|OFF)",
+                     "    Protect current client connection from eviction.",
+                     "NO-TOUCH (ON|OFF)",
+                     "    Will not touch LRU/LFU stats when this mode is on.",
+                 });
 }
 
 }  // namespace

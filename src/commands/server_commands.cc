@@ -36,17 +36,6 @@ std::string Upper(std::string_view s) {
   return out;
 }
 
-// Redis's help reply: a header naming the command as the client typed it (uppercased), the
-// lines, and a HELP entry, all as status replies.
-void ReplyHelp(CommandContext& ctx, std::initializer_list<std::string_view> lines) {
-  ctx.reply.ArrayLen(static_cast<int64_t>(lines.size()) + 3);
-  ctx.reply.SimpleString(
-      absl::StrCat(Upper(ctx.arg(0)), " <subcommand> [<arg> [value] [opt] ...]. Subcommands are:"));
-  for (std::string_view line : lines) ctx.reply.SimpleString(line);
-  ctx.reply.SimpleString("HELP");
-  ctx.reply.SimpleString("    Print this help.");
-}
-
 void ReplySubcommandSyntaxError(CommandContext& ctx) {
   ctx.reply.Error(absl::StrCat("ERR unknown subcommand or wrong number of arguments for '",
                                std::string(ctx.arg(1).substr(0, 128)), "'. Try ", Upper(ctx.arg(0)),

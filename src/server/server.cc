@@ -361,7 +361,6 @@ bool Server::Matches(const Connection& c, const ClientFilter& f) {
     std::lock_guard lock(s.info_mu);
     if (s.user != f.user) return false;
   }
-  if (f.max_age_s > 0 && (engine::NowMs() - c.created_ms()) / 1000 < f.max_age_s) return false;
   return true;
 }
 
