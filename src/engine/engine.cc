@@ -198,8 +198,11 @@ Entry* DbView::SetString(std::string_view key, std::string_view value, ExpireMod
                                                   old->has_expire() && !IsExpired(old));
   int64_t at = mode == ExpireMode::kSet ? expire_at_ms : (want_expire ? old->expire_at() : -1);
   Entry* e;
+  // Overwrite in place only when the allocation fits the new value snugly: keeping a 1 KiB
+  // allocation for a 3-byte value would waste memory and spread the table over more cache.
+  size_t capacity = old != nullptr ? old->ValueCapacity() : 0;
   if (old != nullptr && old->type == ObjType::kString && old->has_expire() == want_expire &&
-      old->ValueCapacity() >= value.size()) {
+      capacity >= value.size() && capacity <= value.size() * 2 + 32) {
     // Overwrite in place: the hot path of SET on an existing key allocates nothing.
     e = old;
     std::memcpy(e->val_data(), value.data(), value.size());

@@ -134,6 +134,22 @@ TEST(Engine, ValueGrowthKeepsExpiryIndexConsistent) {
   EXPECT_EQ(db.Find("k")->expire_at(), now + 1);
 }
 
+TEST(Engine, OverwriteReusesOnlySnugAllocations) {
+  Engine engine(16, 16);
+  LockSet locks(engine);
+  locks.AddAll();
+  locks.Lock();
+  DbView db(engine, 0, NowMs());
+  Entry* a = db.SetString("k", "12345678", ExpireMode::kClear);
+  Entry* b = db.SetString("k", "abcdefgh", ExpireMode::kClear);
+  EXPECT_EQ(a, b);  // same size: overwritten in place, nothing allocated
+  db.SetString("k", std::string(1024, 'x'), ExpireMode::kClear);
+  Entry* small = db.SetString("k", "abc", ExpireMode::kClear);
+  // A 3-byte value must not keep the 1 KiB allocation of the value it replaced.
+  EXPECT_LT(small->ValueCapacity(), 64u);
+  EXPECT_EQ(db.Find("k")->value(), "abc");
+}
+
 TEST(Engine, WatchIsInvalidatedByWrites) {
   Engine engine(16, 16);
   LockSet locks(engine);
