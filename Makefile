@@ -3,7 +3,7 @@
 JOBS ?= $(shell nproc)
 BUILD_TYPE ?= Release
 
-.PHONY: all deps build run test unit integration asan bench fuzz format format-check clean
+.PHONY: all deps build run test unit integration asan tsan bench fuzz format format-check clean
 
 all: build
 
@@ -30,7 +30,14 @@ asan: deps
 	cd build-asan && ctest --output-on-failure -j $(JOBS)
 	WEIR_BIN=$(CURDIR)/build-asan/weir WEIR_SLOW=1 /usr/bin/python3 -m pytest -q -x tests/integration
 
-test: unit integration asan
+# ThreadSanitizer over the tests that run the engine from many threads.
+tsan: deps
+	cmake -S . -B build-tsan -DCMAKE_BUILD_TYPE=Debug -DWEIR_TSAN=ON >/dev/null
+	cmake --build build-tsan -j $(JOBS) --target concurrency_test engine_test
+	./build-tsan/tests/unit/concurrency_test
+	./build-tsan/tests/unit/engine_test
+
+test: unit integration asan tsan
 
 bench: build
 	bench/bench.sh
@@ -48,4 +55,4 @@ format-check:
 	clang-format-14 --dry-run -Werror $$(git ls-files '*.cc' '*.h')
 
 clean:
-	rm -rf build build-asan build-fuzz
+	rm -rf build build-asan build-tsan build-fuzz

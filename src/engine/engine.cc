@@ -64,8 +64,10 @@ int64_t Engine::ExpiresCount(int db) {
 }
 
 int64_t Engine::ActiveExpireCycle(int first, int step, int64_t deadline_us, int effort) {
-  // As Redis's activeExpireCycle: sample keys with a TTL, delete the expired ones, and keep
-  // going in a database while more than a (effort-dependent) share of the sample was expired.
+  // As Redis's activeExpireCycle: walk the keys with a TTL with a cursor (so every key is
+  // visited within a bounded number of ticks, as Redis scans its expires dict), delete the
+  // expired ones, and keep going in a database while more than an (effort-dependent) share of
+  // the keys checked had expired.
   const int sample = 20 + 5 * (effort - 1);
   const int acceptable_stale_perc = 10 - effort + 1;
   int64_t expired_total = 0;
@@ -81,9 +83,11 @@ int64_t Engine::ActiveExpireCycle(int first, int step, int64_t deadline_us, int 
       for (int round = 0; !t.expires.empty(); ++round) {
         int checked = 0, expired = 0;
         for (int i = 0; i < sample && !t.expires.empty(); ++i) {
-          Entry* e = t.expires[RandomU64() % t.expires.size()];
+          if (t.expire_cursor >= t.expires.size()) t.expire_cursor = 0;
+          Entry* e = t.expires[t.expire_cursor];
           ++checked;
           if (e->expire_at() < now) {  // Redis expires when now > when
+            // RemoveExpire moves the last entry into this slot: the cursor stays to check it.
             std::string key(e->key());
             t.RemoveExpire(e);
             t.keys.Unlink(key);
@@ -91,6 +95,8 @@ int64_t Engine::ActiveExpireCycle(int first, int step, int64_t deadline_us, int 
             shard.stats().expired_keys.fetch_add(1, std::memory_order_relaxed);
             view.Modified(key);
             ++expired;
+          } else {
+            ++t.expire_cursor;
           }
         }
         expired_total += expired;

@@ -28,9 +28,10 @@ struct Watcher {
 // One database's slice of the keyspace within a shard.
 struct DbTable {
   Table keys;
-  // Entries with a TTL; each knows its index here (Entry::ExpireInfo::index), so removal is O(1)
-  // and active expiry samples uniformly at random, as Redis samples its expires dict.
+  // Entries with a TTL; each knows its index here (Entry::ExpireInfo::index), so removal is
+  // O(1), and active expiry walks it with a cursor.
   std::vector<Entry*> expires;
+  size_t expire_cursor = 0;  // where active expiry resumes in `expires`
   absl::flat_hash_map<std::string, std::vector<Watcher>> watched;
 
   void AddExpire(Entry* e);
