@@ -46,6 +46,12 @@ enum CommandFlag : uint32_t {
   kAllowBusy = 1u << 17,
   kSentinel = 1u << 18,
   kOnlySentinel = 1u << 19,
+  // Weir-internal roles, so the dispatcher never recognises a command by its (renamable) name:
+  // runs at once inside MULTI instead of being queued (MULTI, EXEC, DISCARD, WATCH, QUIT, RESET),
+  // runs the MULTI queue (EXEC), and refreshes access times even under CLIENT NO-TOUCH (TOUCH).
+  kRunsInMulti = 1u << 25,
+  kExecutesQueue = 1u << 26,
+  kAlwaysTouches = 1u << 27,
   // Weir: the command reads or writes the whole database (FLUSHALL, KEYS, DBSIZE...) and runs
   // with every shard locked.
   kAllShards = 1u << 28,

@@ -408,7 +408,7 @@ void RegisterConnectionCommands(CommandRegistry& r) {
          "O(1)"});
   r.Add({"quit",
          -1,
-         kConn | kNoScript | kNoAuth | kAllowBusy,
+         kConn | kNoScript | kNoAuth | kAllowBusy | kRunsInMulti,
          "fast connection",
          {},
          CmdQuit,
@@ -418,7 +418,7 @@ void RegisterConnectionCommands(CommandRegistry& r) {
          "O(1)"});
   r.Add({"reset",
          1,
-         kConn | kNoScript | kNoAuth | kAllowBusy,
+         kConn | kNoScript | kNoAuth | kAllowBusy | kRunsInMulti,
          "fast connection",
          {},
          CmdReset,

@@ -32,13 +32,6 @@ bool ArityOk(const CommandSpec& spec, size_t argc) {
   return spec.arity > 0 ? n == spec.arity : n >= -spec.arity;
 }
 
-// Commands that run immediately even inside MULTI (everything else is queued).
-bool RunsInsideMulti(const CommandSpec& spec) {
-  const std::string& n = spec.parent ? spec.parent->name : spec.name;
-  return n == "exec" || n == "discard" || n == "multi" || n == "watch" || n == "quit" ||
-         n == "reset";
-}
-
 }  // namespace
 
 void Dispatcher::Reject(Session& session, protocol::ReplyBuilder& reply, const CommandSpec* spec,
@@ -74,7 +67,7 @@ Dispatcher::Outcome Dispatcher::Execute(Session& session, ArgList args,
     return Outcome::kPaused;
   }
 
-  if (session.in_multi && !RunsInsideMulti(*spec)) {
+  if (session.in_multi && !(spec->flags & kRunsInMulti)) {
     if (spec->flags & kNoMulti) {
       Reject(session, reply, spec, protocol::errors::kNotSupportedInMulti);
       return Outcome::kDone;
@@ -109,7 +102,7 @@ void Dispatcher::ExecuteLocked(Session& session, const CommandSpec& spec, ArgLis
                                protocol::ReplyBuilder& reply, engine::LockSet& locks) {
   int64_t start = engine::NowUs();
   engine::DbView db(server_.engine(), session.db, start / 1000);
-  db.set_no_touch(session.no_touch && spec.name != "touch");
+  db.set_no_touch(session.no_touch && !(spec.flags & kAlwaysTouches));
   int64_t errors_before = reply.errors_emitted();
   CommandContext ctx{spec, *this, args, reply, session, db, locks, server_};
   // Published before running, as CLIENT LIST shows the command in progress (cmd=client|list).
@@ -153,7 +146,7 @@ bool Dispatcher::IsPaused(const CommandSpec& spec, const Session& session, int64
   if (!pause_writes_only_.load(std::memory_order_relaxed)) return true;
   // WRITE pauses hold commands that may change data; EXEC counts if it queued any.
   bool writes = (spec.flags & (kWrite | kMayReplicate)) != 0;
-  if (spec.name == "exec") {
+  if (spec.flags & kExecutesQueue) {
     for (const auto& q : session.queued) {
       bool unknown = false;
       std::vector<std::string_view> a(q.begin(), q.end());

@@ -813,7 +813,7 @@ void RegisterKeyCommands(CommandRegistry& r) {
          "Removes the expiration time of a key.", "2.2.0", "generic", "O(1)"});
   r.Add({"touch",
          -2,
-         kRF,
+         kRF | kAlwaysTouches,
          "keyspace read fast",
          {{1, -1, 1, {"RO"}}},
          CmdTouch,

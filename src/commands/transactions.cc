@@ -120,7 +120,7 @@ void CmdUnwatch(CommandContext& ctx) {
 }  // namespace
 
 void RegisterTransactionCommands(CommandRegistry& r) {
-  constexpr uint32_t kTx = kNoScript | kLoading | kStale | kFast | kAllowBusy;
+  constexpr uint32_t kTx = kNoScript | kLoading | kStale | kFast | kAllowBusy | kRunsInMulti;
   r.Add({"multi",
          1,
          kTx | kNoLock,
@@ -133,7 +133,7 @@ void RegisterTransactionCommands(CommandRegistry& r) {
          "O(1)"});
   r.Add({"exec",
          1,
-         kNoScript | kLoading | kStale | kSkipSlowlog | kNoLock,
+         kNoScript | kLoading | kStale | kSkipSlowlog | kNoLock | kRunsInMulti | kExecutesQueue,
          "slow transaction",
          {},
          CmdExec,
@@ -163,7 +163,7 @@ void RegisterTransactionCommands(CommandRegistry& r) {
          "O(1) for every key."});
   r.Add({"unwatch",
          1,
-         kTx | kNoLock,
+         (kTx & ~kRunsInMulti) | kNoLock,
          "fast transaction",
          {},
          CmdUnwatch,
