@@ -256,7 +256,7 @@ void CmdClientPause(CommandContext& ctx) {
   if (!ParseInt64(ctx.arg(2), &ms)) {
     return ctx.reply.Error("ERR timeout is not an integer or out of range");
   }
-  if (ms < 0) return ctx.reply.Error("ERR timeout is negative");
+  if (ms < 0) return ctx.reply.Error(errors::kTimeoutNegative);
   bool writes_only = false;
   if (ctx.argc() == 4) {
     if (EqualsIgnoreCase(ctx.arg(3), "write")) {

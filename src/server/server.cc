@@ -21,6 +21,7 @@
 #include "common/glob.h"
 #include "common/memory.h"
 #include "common/strings.h"
+#include "protocol/errors.h"
 #include "server/connection.h"
 #include "server/log.h"
 
@@ -200,8 +201,8 @@ void Server::Accept(Listener& l, EventLoop& loop) {
     int fd = accept4(l.fd, reinterpret_cast<sockaddr*>(&peer), &len, SOCK_NONBLOCK | SOCK_CLOEXEC);
     if (fd < 0) return;
     if (connected_.load() >= config_.Int("maxclients")) {
-      static constexpr char kErr[] = "-ERR max number of clients reached\r\n";
-      (void)!write(fd, kErr, sizeof(kErr) - 1);
+      std::string reply = StrCat("-", protocol::errors::kMaxClients, "\r\n");
+      (void)!write(fd, reply.data(), reply.size());
       close(fd);
       rejected_connections_.fetch_add(1);
       continue;
