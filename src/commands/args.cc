@@ -1,6 +1,9 @@
 // Argument parsing helpers with Redis's error replies.
 #include "commands/args.h"
 
+#include <algorithm>
+#include <cmath>
+
 #include "common/numbers.h"
 #include "common/strings.h"
 #include "protocol/errors.h"
@@ -33,6 +36,57 @@ bool CheckType(CommandContext& ctx, const engine::Entry* e, engine::ObjType t) {
 }
 
 void ReplySyntaxError(CommandContext& ctx) { ctx.reply.Error(protocol::errors::kSyntax); }
+
+namespace {
+bool DeadlineFromMillis(CommandContext& ctx, long double ms, int64_t* deadline_ms) {
+  if (ms < 0) {
+    ctx.reply.Error(protocol::errors::kTimeoutNegative);
+    return false;
+  }
+  if (ms == 0) {
+    *deadline_ms = 0;
+    return true;
+  }
+  long double at = ms + static_cast<long double>(ctx.db.now_ms());
+  if (at >= static_cast<long double>(INT64_MAX)) {
+    ctx.reply.Error(protocol::errors::kTimeoutOutOfRange);
+    return false;
+  }
+  // A fractional timeout below 1 ms still waits (Redis rounds it up to a whole ms).
+  *deadline_ms = std::max<int64_t>(static_cast<int64_t>(at), ctx.db.now_ms() + 1);
+  return true;
+}
+}  // namespace
+
+bool TimeoutSecondsArg(CommandContext& ctx, std::string_view s, int64_t* deadline_ms) {
+  long double secs;
+  if (!ParseLongDouble(s, &secs) || std::isnan(secs)) {
+    ctx.reply.Error(protocol::errors::kTimeoutNotFloat);
+    return false;
+  }
+  return DeadlineFromMillis(ctx, secs * 1000, deadline_ms);
+}
+
+bool TimeoutMillisArg(CommandContext& ctx, std::string_view s, int64_t* deadline_ms) {
+  int64_t ms;
+  if (!ParseInt64(s, &ms)) {
+    ctx.reply.Error(protocol::errors::kTimeoutNotInteger);
+    return false;
+  }
+  return DeadlineFromMillis(ctx, static_cast<long double>(ms), deadline_ms);
+}
+
+bool Block(CommandContext& ctx, ArgList keys, engine::ObjType type, int64_t deadline_ms,
+           bool wake_on_missing) {
+  if (ctx.block == nullptr) return false;
+  BlockRequest& b = *ctx.block;
+  b.keys.assign(keys.begin(), keys.end());
+  b.type = type;
+  b.deadline_ms = deadline_ms;
+  b.wake_on_missing = wake_on_missing;
+  b.requested = true;
+  return true;
+}
 
 void ReplyHelp(CommandContext& ctx, std::initializer_list<std::string_view> lines) {
   std::string header(ctx.arg(0));

@@ -24,6 +24,18 @@ bool CheckType(CommandContext& ctx, const engine::Entry* e, engine::ObjType t);
 
 void ReplySyntaxError(CommandContext& ctx);
 
+// Blocking-command timeouts, as Redis's getTimeoutFromObjectOrReply: seconds as a float
+// (BLPOP, BZPOPMIN...) or integer milliseconds (XREAD BLOCK). Sets *deadline_ms to the absolute
+// deadline, or 0 for "forever" (a timeout of 0).
+bool TimeoutSecondsArg(CommandContext& ctx, std::string_view s, int64_t* deadline_ms);
+bool TimeoutMillisArg(CommandContext& ctx, std::string_view s, int64_t* deadline_ms);
+
+// Asks to block the client on keys until a write leaves one of them of `type` (see
+// BlockRequest). Returns false where blocking is not allowed (MULTI, scripts): the handler then
+// replies as on timeout. On true the handler replies nothing.
+bool Block(CommandContext& ctx, ArgList keys, engine::ObjType type, int64_t deadline_ms,
+           bool wake_on_missing = false);
+
 // Redis's help reply (addReplyHelp): a header naming the command as typed, uppercased, the
 // lines, then the HELP entry, all as status replies.
 void ReplyHelp(CommandContext& ctx, std::initializer_list<std::string_view> lines);

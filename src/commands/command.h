@@ -189,6 +189,22 @@ class ServerApi {
 
 class Dispatcher;
 
+// What a blocking command (BLPOP, BZPOPMIN, XREAD BLOCK...) asks for when nothing can be served
+// now. The server parks the client; a write to one of the keys that leaves it of `type` runs
+// the command again (commands/blocking.h), and the deadline ends the wait with a null reply.
+struct BlockRequest {
+  std::vector<std::string> keys;
+  engine::ObjType type = engine::ObjType::kList;
+  int64_t deadline_ms = 0;  // absolute, in ms; 0 waits forever
+  // XREADGROUP: the key being deleted or replaced by another type also runs the command again
+  // (which then replies its error), as Redis's unblock_on_nokey.
+  bool wake_on_missing = false;
+  // Arguments to run on wake-up instead of the original ones (XREAD with `$` resolved to the
+  // ID that was last when the client blocked). Empty: the original arguments.
+  std::vector<std::string> rerun_args;
+  bool requested = false;
+};
+
 struct CommandContext {
   const CommandSpec& spec;
   Dispatcher& dispatcher;
@@ -198,6 +214,9 @@ struct CommandContext {
   engine::DbView& db;
   engine::LockSet& locks;
   ServerApi& server;
+  // Null where a command must not block (inside MULTI/EXEC or a script): a blocking command
+  // then replies as if its timeout had expired.
+  BlockRequest* block = nullptr;
 
   size_t argc() const { return args.size(); }
   std::string_view arg(size_t i) const { return args[i]; }

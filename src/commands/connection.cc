@@ -254,7 +254,7 @@ void CmdClientKill(CommandContext& ctx) {
 void CmdClientPause(CommandContext& ctx) {
   int64_t ms;
   if (!ParseInt64(ctx.arg(2), &ms)) {
-    return ctx.reply.Error("ERR timeout is not an integer or out of range");
+    return ctx.reply.Error(errors::kTimeoutNotInteger);
   }
   if (ms < 0) return ctx.reply.Error(errors::kTimeoutNegative);
   bool writes_only = false;

@@ -556,7 +556,7 @@ bool IsSharedInteger(CommandContext& ctx, const Entry* e) {
 
 void CmdObjectEncoding(CommandContext& ctx) {
   const Entry* e = ObjectLookup(ctx);
-  if (e != nullptr) ctx.reply.Bulk(engine::EncodingName(e->encoding));
+  if (e != nullptr) ctx.reply.Bulk(engine::EncodingNameOf(e));
 }
 
 void CmdObjectRefcount(CommandContext& ctx) {

@@ -130,6 +130,12 @@ void RegisterAllCommands(CommandRegistry& registry) {
   RegisterServerCommands(registry);
   RegisterConfigCommands(registry);
   RegisterInfoCommands(registry);
+  RegisterListCommands(registry);
+  RegisterHashCommands(registry);
+  RegisterSetCommands(registry);
+  RegisterSortedSetCommands(registry);
+  RegisterStreamCommands(registry);
+  RegisterSortCommands(registry);
 }
 
 }  // namespace weir::commands

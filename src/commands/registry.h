@@ -67,5 +67,11 @@ void RegisterConnectionCommands(CommandRegistry& r);
 void RegisterServerCommands(CommandRegistry& r);
 void RegisterConfigCommands(CommandRegistry& r);
 void RegisterInfoCommands(CommandRegistry& r);
+void RegisterListCommands(CommandRegistry& r);
+void RegisterHashCommands(CommandRegistry& r);
+void RegisterSetCommands(CommandRegistry& r);
+void RegisterSortedSetCommands(CommandRegistry& r);
+void RegisterStreamCommands(CommandRegistry& r);
+void RegisterSortCommands(CommandRegistry& r);
 
 }  // namespace weir::commands

@@ -578,8 +578,7 @@ void DebugObject(CommandContext& ctx) {
   uint32_t idle = now >= lru ? now - lru : now + (kLruMax - lru);
   ctx.reply.SimpleString(absl::StrFormat(
       "Value at:%p refcount:%d encoding:%s serializedlength:%d lru:%d lru_seconds_idle:%d",
-      static_cast<const void*>(e), refcount, engine::EncodingName(e->encoding), serialized, lru,
-      idle));
+      static_cast<const void*>(e), refcount, engine::EncodingNameOf(e), serialized, lru, idle));
 }
 
 void DebugHelp(CommandContext& ctx) {

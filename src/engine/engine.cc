@@ -232,6 +232,28 @@ Entry* DbView::SetString(std::string_view key, std::string_view value, ExpireMod
   return e;
 }
 
+Entry* DbView::SetObject(std::string_view key, ObjType type, types::Object* obj, ExpireMode mode,
+                         int64_t expire_at_ms) {
+  DbTable& t = Table(key);
+  Entry* old = t.keys.Find(key);
+  bool want_expire = mode == ExpireMode::kSet || (mode == ExpireMode::kKeep && old != nullptr &&
+                                                  old->has_expire() && !IsExpired(old));
+  int64_t at = mode == ExpireMode::kSet ? expire_at_ms : (want_expire ? old->expire_at() : -1);
+  Entry* e = Entry::NewObject(key, type, obj, want_expire);
+  if (want_expire) e->expire_info()->at_ms = at;
+  if (old != nullptr) {
+    if (old->has_expire()) t.RemoveExpire(old);
+    t.keys.Replace(old, e);
+    Entry::Destroy(old);
+  } else {
+    t.keys.Insert(e);
+  }
+  if (want_expire) t.AddExpire(e);
+  e->lru = LruNow();
+  Modified(key);
+  return e;
+}
+
 Entry* DbView::UpdateString(Entry* e, std::string_view value) {
   Entry* out = ResizeString(e, value.size());
   std::memcpy(out->val_data(), value.data(), value.size());
@@ -326,9 +348,8 @@ Entry* DbView::Attach(Entry* e, std::string_view new_key, int64_t expire_at_ms) 
 }
 
 Entry* DbView::Clone(const Entry* e) {
-  Entry* c = Entry::NewString(e->key(), e->value(), false, e->encoding);
-  c->type = e->type;
-  return c;
+  if (e->is_object()) return Entry::NewObject(e->key(), e->type, e->object()->Clone(), false);
+  return Entry::NewString(e->key(), e->value(), false, e->encoding);
 }
 
 void DbView::Touch(Entry* e) {

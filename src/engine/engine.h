@@ -145,6 +145,10 @@ class DbView {
   // expire_at_ms, kClear removes any TTL. Returns the entry now stored.
   Entry* SetString(std::string_view key, std::string_view value, ExpireMode mode,
                    int64_t expire_at_ms = -1);
+  // Creates or replaces key with the structure of a non-string type, taking ownership of obj.
+  // ExpireMode as SetString. Returns the entry now stored.
+  Entry* SetObject(std::string_view key, ObjType type, types::Object* obj,
+                   ExpireMode mode = ExpireMode::kClear, int64_t expire_at_ms = -1);
   // Replaces the value of an existing string entry (keeps its TTL); returns the entry.
   Entry* UpdateString(Entry* e, std::string_view value);
   // Writes value into the string entry, growing it to new_len; returns the entry. The value's
@@ -159,6 +163,7 @@ class DbView {
   Entry* Detach(std::string_view key);
   // Inserts a detached entry under new_key (its key bytes are rewritten when they differ).
   Entry* Attach(Entry* e, std::string_view new_key, int64_t expire_at_ms);
+  // A detached deep copy of e (its structure too), without TTL.
   Entry* Clone(const Entry* e);
 
   // The commit path of every write: WATCH invalidation and dirtiness; later issues hang

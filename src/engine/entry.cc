@@ -81,9 +81,20 @@ Entry* Entry::NewString(std::string_view key, std::string_view value, bool with_
   return e;
 }
 
+Entry* Entry::NewObject(std::string_view key, ObjType type, types::Object* obj, bool with_expire) {
+  Entry* e = NewString(key, std::string_view(reinterpret_cast<const char*>(&obj), sizeof(obj)),
+                       with_expire, Encoding::kRaw);
+  e->type = type;
+  return e;
+}
+
 void Entry::Destroy(Entry* e) {
-  // Non-string types will release their structure here (later issues).
+  if (e->is_object()) delete e->object();
   mem::Free(e);
+}
+
+const char* EncodingNameOf(const Entry* e) {
+  return e->is_object() ? e->object()->EncodingName() : EncodingName(e->encoding);
 }
 
 }  // namespace weir::engine

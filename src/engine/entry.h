@@ -6,6 +6,8 @@
 #include <cstring>
 #include <string_view>
 
+#include "types/object.h"
+
 namespace weir::engine {
 
 enum class ObjType : uint8_t {
@@ -76,8 +78,26 @@ struct Entry {
   // Allocates a string entry; the caller links it into a table.
   static Entry* NewString(std::string_view key, std::string_view value, bool with_expire,
                           Encoding enc);
+  // Allocates an entry of a non-string type that owns obj (its value bytes hold the pointer).
+  static Entry* NewObject(std::string_view key, ObjType type, types::Object* obj, bool with_expire);
   static void Destroy(Entry* e);
+
+  bool is_object() const { return type != ObjType::kString; }
+  types::Object* object() const {
+    types::Object* o;
+    std::memcpy(&o, key_data() + key_len, sizeof(o));
+    return o;
+  }
+  void set_object(types::Object* o) { std::memcpy(val_data(), &o, sizeof(o)); }
+  // The typed structure of a non-string entry: As<types::List>() and so on.
+  template <class T>
+  T* As() const {
+    return static_cast<T*>(object());
+  }
 };
+
+// OBJECT ENCODING of an entry: the string encoding, or the one its structure reports.
+const char* EncodingNameOf(const Entry* e);
 
 // Picks OBJECT ENCODING for a freshly set string value as Redis does (int / embstr / raw).
 Encoding StringEncodingFor(std::string_view value);

@@ -1,0 +1,8 @@
+// The sort command family (being written).
+#include "commands/registry.h"
+
+namespace weir::commands {
+
+void RegisterSortCommands(CommandRegistry& r) {}
+
+}  // namespace weir::commands
