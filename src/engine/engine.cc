@@ -374,9 +374,38 @@ int DbView::LfuDecayed(const Entry* e) const {
   return periods >= e->lfu_counter ? 0 : e->lfu_counter - static_cast<int>(periods);
 }
 
+std::vector<ReadyKey>& ThreadReadyKeys() {
+  thread_local std::vector<ReadyKey> ready;
+  return ready;
+}
+
+void DbView::AddWaiter(std::string_view key, std::shared_ptr<Waiter> w) {
+  Table(key).waiters[std::string(key)].push_back(std::move(w));
+}
+
+void DbView::RemoveWaiter(std::string_view key, const Waiter* w) {
+  DbTable& t = Table(key);
+  auto it = t.waiters.find(absl::string_view(key.data(), key.size()));
+  if (it == t.waiters.end()) return;
+  std::erase_if(it->second, [w](const auto& q) { return q.get() == w; });
+  if (it->second.empty()) t.waiters.erase(it);
+}
+
+std::deque<std::shared_ptr<Waiter>>* DbView::Waiters(std::string_view key) {
+  DbTable& t = Table(key);
+  auto it = t.waiters.find(absl::string_view(key.data(), key.size()));
+  return it == t.waiters.end() ? nullptr : &it->second;
+}
+
 void DbView::Modified(std::string_view key) {
   engine_.AddDirty(1);
   DbTable& t = Table(key);
+  if (!t.waiters.empty() && t.waiters.contains(absl::string_view(key.data(), key.size()))) {
+    auto& ready = ThreadReadyKeys();
+    bool listed = false;
+    for (const ReadyKey& r : ready) listed |= r.db == db_ && r.key == key;
+    if (!listed) ready.push_back({db_, std::string(key)});
+  }
   if (t.watched.empty()) return;
   auto it = t.watched.find(absl::string_view(key.data(), key.size()));
   if (it == t.watched.end()) return;

@@ -170,6 +170,12 @@ class DbView {
   // keyspace notifications, AOF propagation and blocked-client wake-ups here.
   void Modified(std::string_view key);
 
+  // Blocked clients: queues w on key (dropping waiters that are no longer waiting), or takes
+  // it off. Waiters(key) is null when nobody waits there.
+  void AddWaiter(std::string_view key, std::shared_ptr<Waiter> w);
+  void RemoveWaiter(std::string_view key, const Waiter* w);
+  std::deque<std::shared_ptr<Waiter>>* Waiters(std::string_view key);
+
   // WATCH registration on key in this database; expired_at_watch as Redis's watchedKey.expired.
   void Watch(std::string_view key, WatchClient* client);
   void Unwatch(std::string_view key, WatchClient* client);
