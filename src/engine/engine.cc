@@ -41,14 +41,53 @@ Engine::Engine(int num_shards, int num_dbs) : num_dbs_(num_dbs), shard_bits_(0) 
   expire_cursor_db_.assign(num_shards, 0);
 }
 
-Engine::~Engine() = default;
+Engine::~Engine() {
+  if (lazyfree_thread_.joinable()) {
+    {
+      std::lock_guard lock(lazyfree_mu_);
+      lazyfree_stop_ = true;
+    }
+    lazyfree_cv_.notify_one();
+    lazyfree_thread_.join();
+  }
+}
 
 int Engine::ShardOf(std::string_view key) const {
   return static_cast<int>(KeyHashSlot(key) & (shards_.size() - 1));
 }
 
+void Engine::LazyFreeLoop() {
+  std::unique_lock lock(lazyfree_mu_);
+  for (;;) {
+    lazyfree_cv_.wait(lock, [this] { return lazyfree_stop_ || !lazyfree_queue_.empty(); });
+    if (lazyfree_queue_.empty()) return;
+    std::vector<std::function<void()>> jobs;
+    jobs.swap(lazyfree_queue_);
+    lock.unlock();
+    for (auto& job : jobs) {
+      job();
+      lazyfree_pending_.fetch_sub(1, std::memory_order_relaxed);
+      lazyfreed_.fetch_add(1, std::memory_order_relaxed);
+    }
+    lock.lock();
+  }
+}
+
 void Engine::FreeInBackground(std::vector<Table> tables) {
-  std::thread([t = std::move(tables)]() mutable { t.clear(); }).detach();
+  auto owned = std::make_shared<std::vector<Table>>(std::move(tables));
+  std::lock_guard lock(lazyfree_mu_);
+  if (!lazyfree_thread_.joinable()) lazyfree_thread_ = std::thread([this] { LazyFreeLoop(); });
+  lazyfree_pending_.fetch_add(1, std::memory_order_relaxed);
+  lazyfree_queue_.push_back([owned] { owned->clear(); });
+  lazyfree_cv_.notify_one();
+}
+
+void Engine::FreeInBackground(Entry* e) {
+  std::lock_guard lock(lazyfree_mu_);
+  if (!lazyfree_thread_.joinable()) lazyfree_thread_ = std::thread([this] { LazyFreeLoop(); });
+  lazyfree_pending_.fetch_add(1, std::memory_order_relaxed);
+  lazyfree_queue_.push_back([e] { Entry::Destroy(e); });
+  lazyfree_cv_.notify_one();
 }
 
 int64_t Engine::KeyCount(int db) {
@@ -280,13 +319,21 @@ Entry* DbView::ResizeString(Entry* e, size_t new_len) {
   return fresh;
 }
 
-bool DbView::Delete(std::string_view key) {
+bool DbView::Delete(std::string_view key, bool lazy) {
   int s;
   DbTable& t = Table(key, &s);
   Entry* e = ExpireIfNeeded(t, s, t.keys.Find(key));
   if (e == nullptr) return false;
   std::string k(key);
-  DeleteEntry(t, e);
+  // As Redis's LAZYFREE_THRESHOLD: freeing up to 64 elements inline is cheaper than a hand-off.
+  constexpr size_t kLazyFreeThreshold = 64;
+  if (lazy && e->is_object() && e->object()->Size() > kLazyFreeThreshold) {
+    if (e->has_expire()) t.RemoveExpire(e);
+    t.keys.Unlink(k);
+    engine_.FreeInBackground(e);
+  } else {
+    DeleteEntry(t, e);
+  }
   Modified(k);
   return true;
 }

@@ -312,6 +312,10 @@ std::string Server::ClientLine(const Connection& c) {
   uint32_t f = s.shown_flags.load(std::memory_order_relaxed);
   std::string flags;
   if (f & commands::Session::kShowMulti) flags += 'x';
+  {
+    std::lock_guard lock(blocked_mu_);
+    if (blocked_.contains(s.id)) flags += 'b';
+  }
   if (f & commands::Session::kShowDirtyCas) flags += 'd';
   if (c.laddr() == unix_path_ && !unix_path_.empty()) flags += 'U';
   if (f & commands::Session::kShowNoEvict) flags += 'e';
