@@ -195,6 +195,9 @@ void CmdSwapDb(CommandContext& ctx) {
     va.TouchAllWatched(&vb);
     vb.TouchAllWatched(&va);
     engine.SwapDbs(static_cast<int>(a), static_cast<int>(b));
+    // Clients blocked on a key stay with their database index and may now find it filled.
+    va.NoteWaitedKeysReady();
+    vb.NoteWaitedKeysReady();
   }
   engine.AddDirty(1);
   ctx.reply.Ok();

@@ -516,7 +516,17 @@ void DbView::TouchAllWatched(const DbView* other) {
   }
 }
 
+void DbView::NoteWaitedKeysReady() {
+  auto& ready = ThreadReadyKeys();
+  for (int s = 0; s < engine_.num_shards(); ++s) {
+    for (const auto& [key, queue] : engine_.shard(s).db(db_).waiters) {
+      ready.push_back({db_, key});
+    }
+  }
+}
+
 void DbView::Flush(bool async) {
+  NoteWaitedKeysReady();
   std::vector<engine::Table> dropped;
   for (int s = 0; s < engine_.num_shards(); ++s) {
     DbTable& t = engine_.shard(s).db(db_);

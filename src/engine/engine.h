@@ -192,6 +192,9 @@ class DbView {
   void AddWaiter(std::string_view key, std::shared_ptr<Waiter> w);
   void RemoveWaiter(std::string_view key, const Waiter* w);
   std::deque<std::shared_ptr<Waiter>>* Waiters(std::string_view key);
+  // After SWAPDB or FLUSHDB replaced this database's keys wholesale: every key someone waits on
+  // here is checked again (all shards locked).
+  void NoteWaitedKeysReady();
 
   // WATCH registration on key in this database; expired_at_watch as Redis's watchedKey.expired.
   void Watch(std::string_view key, WatchClient* client);
