@@ -68,6 +68,14 @@ struct KeySpec {
   int last_key = 0;
   int key_step = 1;
   std::vector<std::string> flags;  // "RW", "ACCESS", "UPDATE", "OW", "RM", "INSERT", "DELETE"...
+  // Keys found after a keyword (XREAD's "STREAMS", searched from argument keyword_from)
+  // instead of at begin_index; the command then needs a key finder too.
+  std::string keyword;
+  int keyword_from = 0;
+  // The range's "limit": with last_key -1, only the first 1/limit of the remaining arguments
+  // are keys (XREAD: 2, keys then IDs).
+  int limit = 0;
+  std::string notes;  // shown by COMMAND INFO (XADD's)
 };
 
 struct CommandContext;
