@@ -312,20 +312,38 @@ class Server:
 # Load generation.
 
 
+def run_client(server, argv, what, timeout, stdin=None, stdout=subprocess.PIPE):
+    """Runs a load generator against `server`: (exit status, stdout, stderr). Stops it when the
+    server dies (redis-benchmark would keep trying to reconnect) or when time runs out."""
+    p = subprocess.Popen(argv, stdin=stdin, stdout=stdout,
+                         stderr=subprocess.PIPE if stdout == subprocess.PIPE else subprocess.STDOUT)
+    deadline = time.monotonic() + timeout
+    try:
+        while True:
+            try:
+                out, err = p.communicate(timeout=0.25)
+                return p.returncode, out or b"", err or b""
+            except subprocess.TimeoutExpired:
+                if not server.alive():
+                    raise BenchError("the server ended during %s" % what)
+                if time.monotonic() > deadline:
+                    raise BenchError("%s against %s timed out after %d s"
+                                     % (what, server.name, timeout))
+    finally:
+        if p.poll() is None:
+            p.kill()
+            p.communicate()
+
+
 def run_pipe(server, path, client_cpu, timeout):
     """Feeds a RESP stream file to the server with redis-cli --pipe; returns the reply count."""
     # redis-cli prints every error reply: a server without the command may send a million of
     # them, so its output goes to a file and only the start and the end are read back.
     outpath = path + ".out"
     with open(path, "rb") as f, open(outpath, "wb") as out:
-        try:
-            r = subprocess.run(
-                ["taskset", "-c", str(client_cpu), "redis-cli", "-h", "127.0.0.1",
-                 "-p", str(server.port), "--pipe"],
-                stdin=f, stdout=out, stderr=subprocess.STDOUT, timeout=timeout,
-            )
-        except subprocess.TimeoutExpired:
-            raise BenchError("redis-cli --pipe into %s timed out after %d s" % (server.name, timeout))
+        rc, _, _ = run_client(server, ["taskset", "-c", str(client_cpu), "redis-cli",
+                                       "-h", "127.0.0.1", "-p", str(server.port), "--pipe"],
+                              "redis-cli --pipe", timeout, stdin=f, stdout=out)
     size = os.path.getsize(outpath)
     with open(outpath, "rb") as out:
         head = out.read(2000).decode(errors="replace")
@@ -340,9 +358,9 @@ def run_pipe(server, path, client_cpu, timeout):
     if errors:
         raise BenchError("redis-cli --pipe into %s: %d errors in %d replies, the first: %s"
                          % (server.name, errors, replies, head.splitlines()[0][:300]))
-    if r.returncode != 0 or errors is None:
+    if rc != 0 or errors is None:
         raise BenchError("redis-cli --pipe into %s failed (rc %d):\n%s"
-                         % (server.name, r.returncode, tail.strip()))
+                         % (server.name, rc, tail.strip()))
     return replies
 
 
@@ -454,26 +472,20 @@ def run_benchmark(server, test, client_cpu, timeout):
             + test["args"])
     cpu0 = server.cpu_ns()
     t0 = time.monotonic()
-    try:
-        r = subprocess.run(argv, stdout=subprocess.PIPE, stderr=subprocess.PIPE, timeout=timeout)
-    except subprocess.TimeoutExpired:
-        raise BenchError("redis-benchmark %s against %s timed out after %d s"
-                         % (test["name"], server.name, timeout))
+    rc, out, err = run_client(server, argv, "redis-benchmark %s" % test["name"], timeout)
     wall = time.monotonic() - t0
-    if not server.alive():
-        raise BenchError("the server ended during %s" % test["name"])
     cpu1 = server.cpu_ns()
-    out = r.stdout.decode(errors="replace")
+    out = out.decode(errors="replace")
     # --csv prints a header row ("test", "rps", ...) and one row per test run.
     rows = [rec for rec in csv.reader(io.StringIO(out)) if rec]
     header = rows[0] if rows and rows[0][0] == "test" else None
-    if r.returncode != 0 or header is None or len(rows) != 2:
+    if rc != 0 or header is None or len(rows) != 2:
         # Without the header row, that leaves redis-benchmark's own words, e.g.
         # "Error from server: ERR unknown command ...".
         said = "\n".join(l for l in out.splitlines() if not l.startswith('"test"'))
-        said = (said + r.stderr.decode(errors="replace")).strip()
+        said = (said + err.decode(errors="replace")).strip()
         raise BenchError("redis-benchmark %s against %s failed (rc %d): %s"
-                         % (test["name"], server.name, r.returncode, said[-1500:]))
+                         % (test["name"], server.name, rc, said[-1500:]))
     vals = dict(zip(header, rows[1]))
     cpu_s = (cpu1 - cpu0) / 1e9
     return {
@@ -497,19 +509,14 @@ def run_streamload(server, test, streamload, client_cpu):
     timeout = test["seconds"] + 40  # it drains for up to 10 s and may wait on BLOCK timeouts
     cpu0 = server.cpu_ns()
     t0 = time.monotonic()
-    try:
-        r = subprocess.run(argv, stdout=subprocess.PIPE, stderr=subprocess.PIPE, timeout=timeout)
-    except subprocess.TimeoutExpired:
-        raise BenchError("streamload against %s timed out after %d s" % (server.name, timeout))
+    rc, out, err = run_client(server, argv, "streamload %s" % test["name"], timeout)
     wall = time.monotonic() - t0
-    if not server.alive():
-        raise BenchError("the server ended during %s" % test["name"])
     cpu1 = server.cpu_ns()
     try:
-        res = json.loads(r.stdout.decode(errors="replace").strip().splitlines()[-1])
+        res = json.loads(out.decode(errors="replace").strip().splitlines()[-1])
     except (ValueError, IndexError):
         raise BenchError("streamload against %s failed (rc %d): %s"
-                         % (server.name, r.returncode, r.stderr.decode(errors="replace")[-1500:]))
+                         % (server.name, rc, err.decode(errors="replace")[-1500:]))
     if not res["ok"]:
         raise BenchError("streamload against %s: %s" % (server.name, res["error"]))
     cpu_s = (cpu1 - cpu0) / 1e9
@@ -886,9 +893,15 @@ def report(args, servers, tests, data, mem, versions):
                 "b_ops_per_cpu_s": median(col(b, "ops_per_cpu_s")),
                 "cpu_ratio": ratio_median(col(a, "ops_per_cpu_s"), col(b, "ops_per_cpu_s")),
             }
+            # Rounds that failed on one side are left out of the medians; say so.
+            missing = ["%s %d/%d" % (srv.name, n, args.rounds)
+                       for srv, n in ((srv, d[srv.name].count(None)) for srv in (a, b))
+                       if 0 < n < args.rounds]
+            row["failed_rounds"] = {srv.name: d[srv.name].count(None) for srv in (a, b)}
             summary.append(row)
+            name = t["name"] + (" (rounds failed: %s)" % ", ".join(missing) if missing else "")
             lines.append("| %s | %s | %s | %s | %s | %s | %s | %s | %s | %s | %s |" % (
-                t["name"], fmt_num(row["a_ops"]), fmt_num(row["b_ops"]),
+                name, fmt_num(row["a_ops"]), fmt_num(row["b_ops"]),
                 fmt_ratio(row["ops_ratio"]), fmt_ms(row["a_p50_ms"]), fmt_ms(row["b_p50_ms"]),
                 fmt_ms(row["a_p99_ms"]), fmt_ms(row["b_p99_ms"]), fmt_num(row["a_ops_per_cpu_s"]),
                 fmt_num(row["b_ops_per_cpu_s"]), fmt_ratio(row["cpu_ratio"])))
@@ -964,7 +977,7 @@ def main():
         for row in summary:
             results.write(row)
             vals = [v for k, v in row.items() if k.startswith(("a_", "b_"))]
-            if any(v is None for v in vals):
+            if any(v is None for v in vals) or any(row.get("failed_rounds", {}).values()):
                 failed = True
         print(table, flush=True)
         if args.results:
