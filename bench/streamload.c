@@ -268,7 +268,9 @@ static void* consume(void* arg) {
     size_t ack_argc = 3;
     for (size_t i = 0; i < entries->elements; i++) {
       const redisReply* e = entries->element[i];
-      if (e->type != REDIS_REPLY_ARRAY || e->elements != 2) continue;
+      if (e->type != REDIS_REPLY_ARRAY || e->elements != 2 ||
+          e->element[0]->type != REDIS_REPLY_STRING)
+        continue;
       uint64_t sent_at = entry_send_time(e);
       if (sent_at != 0) histogram_add(&me->latency, received > sent_at ? received - sent_at : 0);
       ack_argv[ack_argc] = e->element[0]->str;
