@@ -22,6 +22,8 @@ class Config;
 
 namespace weir::commands {
 
+struct BlockedClient;
+
 using ArgList = std::span<const std::string_view>;
 
 // Redis's command flags (COMMAND INFO reports them by these names), plus Weir's locking scope.
@@ -112,6 +114,7 @@ struct Session {
 
   uint64_t id = 0;
   int db = 0;
+  int loop = 0;  // the event loop that owns the client
   // What CLIENT LIST shows of this session to other threads, published after each command.
   enum ShownFlag : uint32_t {
     kShowMulti = 1,
@@ -146,6 +149,9 @@ struct Session {
   // WATCH: keys by database; the dirty flag is set by any thread that writes one.
   engine::WatchClient watch;
   std::vector<std::pair<int, std::string>> watched_keys;
+
+  // Set while the client waits in a blocking command (BLPOP, XREAD BLOCK...).
+  std::shared_ptr<BlockedClient> blocked;
 };
 
 // What commands may ask of the server they run in (implemented in server/).
@@ -185,6 +191,15 @@ class ServerApi {
   virtual bool RewriteConfig(std::string* err) = 0;
   // Applies a CONFIG SET of a directive the server owns (port, maxclients...).
   virtual void ConfigChanged(std::string_view name) = 0;
+
+  // Blocked clients (commands/blocking.h), from any thread: hands a served client its reply on
+  // its own loop, or asks its loop to run the command again there (the serving thread could not
+  // lock all of its keys).
+  virtual void DeliverToBlocked(std::shared_ptr<BlockedClient> b, std::string reply) = 0;
+  virtual void RetryBlocked(std::shared_ptr<BlockedClient> b) = 0;
+  // CLIENT UNBLOCK: ends the wait of a blocked client as a timeout would, or with the UNBLOCKED
+  // error. False when no such client is blocked.
+  virtual bool UnblockClient(uint64_t id, bool with_error) = 0;
 };
 
 class Dispatcher;

@@ -36,12 +36,6 @@ std::string Upper(std::string_view s) {
   return out;
 }
 
-void ReplySubcommandSyntaxError(CommandContext& ctx) {
-  ctx.reply.Error(absl::StrCat("ERR unknown subcommand or wrong number of arguments for '",
-                               std::string(ctx.arg(1).substr(0, 128)), "'. Try ", Upper(ctx.arg(0)),
-                               " HELP."));
-}
-
 // Errors handed back by the server may come with or without their "ERR "-style prefix.
 void ReplyErrorText(CommandContext& ctx, const std::string& err) {
   size_t space = err.find(' ');
