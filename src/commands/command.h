@@ -68,6 +68,12 @@ struct KeySpec {
   int last_key = 0;
   int key_step = 1;
   std::vector<std::string> flags;  // "RW", "ACCESS", "UPDATE", "OW", "RM", "INSERT", "DELETE"...
+  // find_keys "keynum" instead of "range" (LMPOP, ZUNION, SINTERCARD...): the number of keys is
+  // the argument at begin_index + keynum_index and the keys start at begin_index + first_key,
+  // every key_step; last_key is unused. Such commands also give a KeyFinder.
+  bool keynum = false;
+  int keynum_index = 0;
+  int first_key = 1;
 };
 
 struct CommandContext;

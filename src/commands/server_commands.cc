@@ -165,6 +165,11 @@ LegacyRange ComputeLegacyRange(const CommandSpec& spec) {
   if (specs.empty()) return r;
   if (specs.size() == 1) {
     const KeySpec& ks = specs[0];
+    // Redis gives a keynum spec no legacy range (0 0 0): only movablekeys.
+    if (ks.keynum) {
+      r.movable = true;
+      return r;
+    }
     r.first = ks.begin_index;
     r.last = ks.last_key >= 0 ? ks.begin_index + ks.last_key : ks.last_key;
     r.step = ks.key_step;
@@ -176,7 +181,7 @@ LegacyRange ComputeLegacyRange(const CommandSpec& spec) {
   int prev_last = 0;
   for (const KeySpec& ks : specs) {
     // Only plain consecutive ranges merge into one triple; anything else makes it movable.
-    if (ks.key_step != 1 || (prev_last != 0 && prev_last != ks.begin_index - 1)) {
+    if (ks.keynum || ks.key_step != 1 || (prev_last != 0 && prev_last != ks.begin_index - 1)) {
       r.movable = true;
       continue;
     }
@@ -214,6 +219,18 @@ void ReplyKeySpecs(ReplyBuilder& r, const CommandSpec& spec) {
     r.Bulk("find_keys");
     r.MapLen(2);
     r.Bulk("type");
+    if (ks.keynum) {
+      r.Bulk("keynum");
+      r.Bulk("spec");
+      r.MapLen(3);
+      r.Bulk("keynumidx");
+      r.Integer(ks.keynum_index);
+      r.Bulk("firstkey");
+      r.Integer(ks.first_key);
+      r.Bulk("keystep");
+      r.Integer(ks.key_step);
+      continue;
+    }
     r.Bulk("range");
     r.Bulk("spec");
     r.MapLen(3);
