@@ -117,8 +117,38 @@ void List::AfterRemoval() {
 
 // ---- Nodes --------------------------------------------------------------------------------------
 
-bool List::NodeAllows(const Node* node, size_t element_bytes) const {
-  return !ExceedsLimit(fill_, RedisLpBytes(node->lp) + element_bytes, node->lp.size() + 1);
+bool List::NodeAllows(const Node* node, size_t value_size) const {
+  if (node == nullptr) return false;
+  // Redis's estimate of the growth: the raw value plus a fixed overhead, against the node's
+  // listpack size. Using the same figure keeps node boundaries (and so the encoding reached
+  // after later removals) where Redis has them.
+  constexpr size_t kElementOverheadEstimate = 8;
+  return !ExceedsLimit(fill_, RedisLpBytes(node->lp) + value_size + kElementOverheadEstimate,
+                       node->lp.size() + 1);
+}
+
+bool List::NodesMayMerge(const Node* a, const Node* b) const {
+  if (a == nullptr || b == nullptr) return false;
+  // One header and terminator fewer once merged.
+  size_t merged = RedisLpBytes(a->lp) + RedisLpBytes(b->lp) - 7;
+  return !ExceedsLimit(fill_, merged, a->lp.size() + b->lp.size());
+}
+
+List::Node* List::MergeInto(Node* a, Node* b) {
+  a->lp.Merge(std::move(b->lp));
+  Unlink(b);
+  return a;
+}
+
+void List::MergeAround(Node* center) {
+  // Redis's order: the two nodes before, the two after, then the center with each side.
+  Node* prev = center->prev;
+  Node* next = center->next;
+  if (prev && NodesMayMerge(prev->prev, prev)) MergeInto(prev->prev, prev);
+  if (next && NodesMayMerge(next, next->next)) MergeInto(next, next->next);
+  Node* target = center;
+  if (NodesMayMerge(center->prev, center)) target = MergeInto(center->prev, center);
+  if (NodesMayMerge(target, target->next)) MergeInto(target, target->next);
 }
 
 List::Node* List::NewNodeAfter(Node* node) {
@@ -196,12 +226,11 @@ void List::PushUnchecked(std::string_view value, End end) {
     end == End::kHead ? inline_.lp.Prepend(value) : inline_.lp.Append(value);
     return;
   }
-  size_t bytes = Listpack::ElementSizeFor(value);
   if (end == End::kHead) {
-    if (head_ == nullptr || !NodeAllows(head_, bytes)) NewNodeAfter(nullptr);
+    if (!NodeAllows(head_, value.size())) NewNodeAfter(nullptr);
     head_->lp.Prepend(value);
   } else {
-    if (tail_ == nullptr || !NodeAllows(tail_, bytes)) NewNodeAfter(tail_);
+    if (!NodeAllows(tail_, value.size())) NewNodeAfter(tail_);
     tail_->lp.Append(value);
   }
 }
@@ -238,63 +267,60 @@ bool List::Insert(std::string_view pivot, std::string_view value, bool after) {
 }
 
 void List::InsertAt(const Cursor& c, std::string_view value, bool after) {
+  // Redis's _quicklistInsert: into the node when it has room; at a full node's edge into the
+  // neighbour when that has room, else into a new node; otherwise split the node at the
+  // insertion point and merge what fits around it.
   Node* node = c.node;
   Listpack& lp = node->lp;
-  size_t bytes = Listpack::ElementSizeFor(value);
   count_++;
-  if (NodeAllows(node, bytes)) {
+  const bool full = !NodeAllows(node, value.size());
+  if (!full) {
     after ? lp.InsertAfter(c.pos, value) : lp.InsertBefore(c.pos, value);
     return;
   }
-  // The node is full: use a neighbour with room when inserting at the node's edge, otherwise
-  // split the node at the insertion point.
-  bool at_tail = after && lp.Next(c.pos) == Listpack::kNone;
-  bool at_head = !after && c.pos == lp.First();
+  const bool at_tail = after && lp.Next(c.pos) == Listpack::kNone;
+  const bool at_head = !after && c.pos == lp.First();
   if (at_tail) {
-    if (node->next == nullptr || !NodeAllows(node->next, bytes)) NewNodeAfter(node);
-    node->next->lp.Prepend(value);
+    if (NodeAllows(node->next, value.size())) {
+      node->next->lp.Prepend(value);
+    } else {
+      NewNodeAfter(node)->lp.Append(value);
+    }
     return;
   }
   if (at_head) {
-    if (node->prev == nullptr || !NodeAllows(node->prev, bytes)) NewNodeAfter(node->prev);
-    node->prev->lp.Append(value);
+    if (NodeAllows(node->prev, value.size())) {
+      node->prev->lp.Append(value);
+    } else {
+      NewNodeAfter(node->prev)->lp.Append(value);
+    }
     return;
   }
-  size_t split = 0;
-  for (Listpack::Pos p = lp.First(); p != c.pos; p = lp.Next(p)) split++;
-  if (after) split++;
-  Node* rest = NewNodeAfter(node);
-  rest->lp = lp.SplitAt(split);
-  if (NodeAllows(node, bytes)) {
-    node->lp.Append(value);
-  } else if (NodeAllows(rest, bytes)) {
-    rest->lp.Prepend(value);
+  size_t offset = 0;
+  for (Listpack::Pos p = lp.First(); p != c.pos; p = lp.Next(p)) offset++;
+  if (after) {
+    // node keeps [0, offset]; the new node after it takes the rest, led by the value.
+    Node* split = NewNodeAfter(node);
+    split->lp = lp.SplitAt(offset + 1);
+    split->lp.Prepend(value);
   } else {
-    NewNodeAfter(node)->lp.Append(value);
+    // node keeps [offset, end]; the new node before it takes [0, offset) and the value.
+    Node* split = NewNodeAfter(node->prev);
+    Listpack rest = lp.SplitAt(offset);
+    split->lp = std::move(lp);
+    split->lp.Append(value);
+    node->lp = std::move(rest);
   }
+  MergeAround(node);
 }
 
 bool List::Set(int64_t index, std::string_view value) {
   GrowCheck(value.size(), 1);
   Cursor c;
   if (!Locate(index, &c)) return false;
-  Listpack& lp = c.node->lp;
-  size_t new_bytes = Listpack::ElementSizeFor(value);
-  size_t replaced_bytes = RedisLpBytes(lp) - lp.ElementBytes(c.pos) + new_bytes;
-  if (!quicklist_ || lp.size() == 1 || !ExceedsLimit(fill_, replaced_bytes, lp.size())) {
-    lp.Replace(c.pos, value);
-  } else {
-    // Too big for its node: take the old element out and insert the new one in its place,
-    // which moves it to a neighbour or splits the node.
-    Listpack::Pos prev = lp.Prev(c.pos);
-    Listpack::Pos next = lp.Delete(c.pos);
-    count_--;
-    if (next != Listpack::kNone) {
-      InsertAt({c.node, next}, value, false);
-    } else {
-      InsertAt({c.node, prev}, value, true);
-    }
-  }
+  // Replaced in place even when the node grows past its limit, as Redis 7.2 does: the node
+  // layout (and so the encoding after later removals) stays what Redis would have.
+  c.node->lp.Replace(c.pos, value);
   AfterRemoval();
   return true;
 }

@@ -74,7 +74,8 @@ class List final : public Object {
   void PushAll(std::span<const std::string_view> values, End end);
   // Inserts value after (or before) the first element equal to pivot; false if there is none.
   bool Insert(std::string_view pivot, std::string_view value, bool after);
-  // Replaces the element at index (negative: from the tail); false if out of range.
+  // Replaces the element at index (negative: from the tail) in its node; false if out of
+  // range.
   bool Set(int64_t index, std::string_view value);
 
   // ---- Reading ----
@@ -168,7 +169,13 @@ class List final : public Object {
   // Back to listpack after a removal if one small node is left.
   void AfterRemoval();
 
-  bool NodeAllows(const Node* node, size_t element_bytes) const;
+  // Whether a value of value_size raw bytes may go into node (false for no node).
+  bool NodeAllows(const Node* node, size_t value_size) const;
+  bool NodesMayMerge(const Node* a, const Node* b) const;
+  // Appends b's elements to a and drops b; returns a.
+  Node* MergeInto(Node* a, Node* b);
+  // Merges the neighbourhood of a node that was just split, where sizes allow.
+  void MergeAround(Node* center);
   void PushUnchecked(std::string_view value, End end);
   // Inserts value next to the element at c (quicklist encoding), splitting a full node.
   void InsertAt(const Cursor& c, std::string_view value, bool after);
