@@ -51,6 +51,13 @@ int ListFill(CommandContext& ctx) {
 
 // ---- Shared operations ------------------------------------------------------------------------
 
+// Redis counts list writes per element (server.dirty): each Modified/Delete counts one, so a
+// command adds the difference. A difference can be negative (LMOVE counts one change for two
+// keys; an LTRIM that removes nothing counts none).
+void AddDirty(CommandContext& ctx, int64_t n) {
+  if (n != 0) ctx.db.engine().AddDirty(n);
+}
+
 void ReplyValue(CommandContext& ctx, const List::Value& v) {
   char buf[types::Listpack::kIntBufSize];
   ctx.reply.Bulk(v.ToString(buf));
@@ -79,6 +86,7 @@ void AfterRemoval(CommandContext& ctx, std::string_view key, const List* l) {
 
 // Pushes values onto the list at key, creating it; returns the list.
 List* PushTo(CommandContext& ctx, std::string_view key, List* l, ArgList values, End end) {
+  AddDirty(ctx, static_cast<int64_t>(values.size()) - 1);
   if (l != nullptr) {
     l->PushAll(values, end);
     ctx.db.Modified(key);
@@ -98,6 +106,7 @@ void PopWithKey(CommandContext& ctx, std::string_view key, List* l, End end, int
   ctx.reply.ArrayLen(static_cast<int64_t>(n));
   l->Pop(end, n, [&](const List::Value& v) { ReplyValue(ctx, v); });
   AfterRemoval(ctx, key, l);
+  AddDirty(ctx, static_cast<int64_t>(n) - 1);
 }
 
 // Pops from src and pushes onto dst, replying the element (LMOVE and friends). The caller
@@ -112,7 +121,10 @@ bool MoveElement(CommandContext& ctx, std::string_view src_key, List* src, std::
   // The same key rotates: the element goes back onto the list it came from, which therefore
   // never empties.
   PushTo(ctx, dst_key, dst, one, to);
-  if (src != dst) AfterRemoval(ctx, src_key, src);
+  if (src != dst) {
+    AfterRemoval(ctx, src_key, src);
+    AddDirty(ctx, -1);  // one change for the move, as Redis counts it
+  }
   ctx.reply.Bulk(value);
   return true;
 }
@@ -176,6 +188,7 @@ void Pop(CommandContext& ctx, End end) {
     size_t n = std::min<size_t>(static_cast<size_t>(count), l->Size());
     ctx.reply.ArrayLen(static_cast<int64_t>(n));
     l->Pop(end, n, [&](const List::Value& v) { ReplyValue(ctx, v); });
+    AddDirty(ctx, static_cast<int64_t>(n) - 1);
   }
   AfterRemoval(ctx, key, l);
 }
@@ -372,7 +385,10 @@ void CmdLRem(CommandContext& ctx) {
   if (wrong_type) return;
   if (l == nullptr) return ctx.reply.Integer(0);
   size_t removed = l->Remove(ctx.arg(3), count);
-  if (removed > 0) AfterRemoval(ctx, key, l);
+  if (removed > 0) {
+    AfterRemoval(ctx, key, l);
+    AddDirty(ctx, static_cast<int64_t>(removed) - 1);
+  }
   ctx.reply.Integer(static_cast<int64_t>(removed));
 }
 
@@ -392,7 +408,9 @@ void CmdLTrim(CommandContext& ctx) {
   } else {
     l->Trim(static_cast<size_t>(size), 0);
   }
+  const int64_t removed = size - static_cast<int64_t>(l->Size());
   AfterRemoval(ctx, key, l);
+  AddDirty(ctx, removed - 1);
   ctx.reply.Ok();
 }
 

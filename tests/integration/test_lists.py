@@ -845,3 +845,40 @@ def test_expired_list_is_gone_for_list_commands(r, c):
     assert c.call("LPUSHX", "l", "b") == 0
     assert c.call("RPUSH", "l", "c") == 1
     assert c.call("TTL", "l") == -1
+
+
+def _dirty(c):
+    info = c.call("INFO", "persistence").decode()
+    for line in info.splitlines():
+        if line.startswith("rdb_changes_since_last_save:"):
+            return int(line.split(":")[1])
+    raise AssertionError("no rdb_changes_since_last_save")
+
+
+@pytest.mark.parametrize("setup,cmd,delta", [
+    ([], ("RPUSH", "{t}l", "a", "b", "c"), 3),
+    ([("RPUSH", "{t}l", "a")], ("LPUSH", "{t}l", "x", "y"), 2),
+    ([], ("LPUSHX", "{t}l", "x", "y"), 0),
+    ([("RPUSH", "{t}l", 1, 2, 3, 4)], ("LPOP", "{t}l", 3), 3),
+    ([("RPUSH", "{t}l", 1, 2, 3, 4)], ("RPOP", "{t}l", 10), 4),
+    ([("RPUSH", "{t}l", 1, 2, 3, 4)], ("RPOP", "{t}l", 0), 0),
+    ([("RPUSH", "{t}l", 1, 2, 3, 4)], ("LMPOP", 1, "{t}l", "LEFT", "COUNT", 2), 2),
+    ([("RPUSH", "{t}l", 1, 2)], ("LMOVE", "{t}l", "{t}m", "LEFT", "LEFT"), 1),
+    ([("RPUSH", "{t}l", 1, 2)], ("RPOPLPUSH", "{t}l", "{t}l"), 1),
+    ([("RPUSH", "{t}l", 1)], ("BLMOVE", "{t}l", "{t}m", "LEFT", "LEFT", 0), 1),
+    ([("RPUSH", "{t}l", 1, 2)], ("BLPOP", "{t}l", 0), 1),
+    ([("RPUSH", "{t}l", "a", "b", "a", "a")], ("LREM", "{t}l", 0, "a"), 3),
+    ([("RPUSH", "{t}l", "a")], ("LREM", "{t}l", 0, "z"), 0),
+    ([("RPUSH", "{t}l", 1, 2, 3, 4, 5)], ("LTRIM", "{t}l", 1, 2), 3),
+    ([("RPUSH", "{t}l", 1, 2, 3)], ("LTRIM", "{t}l", 0, -1), 0),
+    ([("RPUSH", "{t}l", 1, 2, 3)], ("LTRIM", "{t}l", 5, 10), 3),
+    ([("RPUSH", "{t}l", 1, 2, 3)], ("LSET", "{t}l", 1, "x"), 1),
+    ([("RPUSH", "{t}l", 1, 2, 3)], ("LINSERT", "{t}l", "AFTER", 2, "x"), 1),
+    ([("RPUSH", "{t}l", 1, 2, 3)], ("LINSERT", "{t}l", "AFTER", 9, "x"), 0),
+])
+def test_dirty_counts_elements_as_redis(r, c, setup, cmd, delta):
+    for s in setup:
+        c.call(*s)
+    before = _dirty(c)
+    c.call(*cmd)
+    assert _dirty(c) - before == delta
