@@ -165,8 +165,9 @@ LegacyRange ComputeLegacyRange(const CommandSpec& spec) {
   if (specs.empty()) return r;
   if (specs.size() == 1) {
     const KeySpec& ks = specs[0];
-    // Keys after a keyword have no fixed position (Redis: movablekeys, 0 0 0).
-    if (!ks.keyword.empty()) {
+    // Keys after a keyword or counted by a numkeys argument have no fixed position (Redis:
+    // movablekeys, 0 0 0).
+    if (!ks.keyword.empty() || ks.keynum) {
       r.movable = true;
       return r;
     }
@@ -181,7 +182,7 @@ LegacyRange ComputeLegacyRange(const CommandSpec& spec) {
   int prev_last = 0;
   for (const KeySpec& ks : specs) {
     // Only plain consecutive ranges merge into one triple; anything else makes it movable.
-    if (!ks.keyword.empty() || ks.key_step != 1 ||
+    if (!ks.keyword.empty() || ks.keynum || ks.key_step != 1 ||
         (prev_last != 0 && prev_last != ks.begin_index - 1)) {
       r.movable = true;
       continue;
@@ -234,6 +235,18 @@ void ReplyKeySpecs(ReplyBuilder& r, const CommandSpec& spec) {
     r.Bulk("find_keys");
     r.MapLen(2);
     r.Bulk("type");
+    if (ks.keynum) {
+      r.Bulk("keynum");
+      r.Bulk("spec");
+      r.MapLen(3);
+      r.Bulk("keynumidx");
+      r.Integer(ks.keynum_index);
+      r.Bulk("firstkey");
+      r.Integer(ks.first_key);
+      r.Bulk("keystep");
+      r.Integer(ks.key_step);
+      continue;
+    }
     r.Bulk("range");
     r.Bulk("spec");
     r.MapLen(3);

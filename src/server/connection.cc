@@ -53,6 +53,7 @@ void Connection::Close() {
     commands::UnlinkBlocked(server_.engine(), *session_.blocked);
     server_.RemoveBlocked(session_.blocked.get());
     session_.blocked.reset();
+    server_.CountBlocked(-1);
   }
   loop_.Remove(fd_);
   server_.Unregister(this);
