@@ -531,7 +531,6 @@ const std::vector<KeySpec> kBlockingPopKeys = {{1, -2, 1, {"RW", "ACCESS", "DELE
 
 KeySpec MultiPopSpec(int numkeys_index) {
   KeySpec ks{numkeys_index, 0, 1, {"RW", "ACCESS", "DELETE"}};
-  ks.keynum = true;
   ks.keynum_index = 0;
   ks.first_key = 1;
   return ks;

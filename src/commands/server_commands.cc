@@ -161,13 +161,22 @@ struct LegacyRange {
 LegacyRange ComputeLegacyRange(const CommandSpec& spec) {
   LegacyRange r;
   r.movable = spec.key_finder != nullptr || (spec.flags & kMovableKeys);
-  const std::vector<KeySpec>& specs = spec.key_specs;
+  // Keynum specs move with the arguments and take no part in the legacy triple (Redis's
+  // populateCommandLegacyRangeSpec).
+  std::vector<KeySpec> specs;
+  for (const KeySpec& ks : spec.key_specs) {
+    if (ks.keynum_index >= 0) {
+      r.movable = true;
+    } else {
+      specs.push_back(ks);
+    }
+  }
   if (specs.empty()) return r;
   if (specs.size() == 1) {
     const KeySpec& ks = specs[0];
     // Keys after a keyword or counted by a numkeys argument have no fixed position (Redis:
     // movablekeys, 0 0 0).
-    if (!ks.keyword.empty() || ks.keynum) {
+    if (!ks.keyword.empty()) {
       r.movable = true;
       return r;
     }
@@ -182,7 +191,7 @@ LegacyRange ComputeLegacyRange(const CommandSpec& spec) {
   int prev_last = 0;
   for (const KeySpec& ks : specs) {
     // Only plain consecutive ranges merge into one triple; anything else makes it movable.
-    if (!ks.keyword.empty() || ks.keynum || ks.key_step != 1 ||
+    if (!ks.keyword.empty() || ks.key_step != 1 ||
         (prev_last != 0 && prev_last != ks.begin_index - 1)) {
       r.movable = true;
       continue;
@@ -235,7 +244,7 @@ void ReplyKeySpecs(ReplyBuilder& r, const CommandSpec& spec) {
     r.Bulk("find_keys");
     r.MapLen(2);
     r.Bulk("type");
-    if (ks.keynum) {
+    if (ks.keynum_index >= 0) {
       r.Bulk("keynum");
       r.Bulk("spec");
       r.MapLen(3);
