@@ -476,6 +476,29 @@ def test_xtrim_default_approx_limit_is_100_nodes(r, c, set_config):
     assert c.call("XTRIM", "s", "MAXLEN", "0") == 150
 
 
+def test_exact_trim_keeps_a_node_of_tombstones(r, c, set_config):
+    """An exact MINID trim that flags a node's last live entries keeps the node (as Redis
+    keeps the listpack), and the next entries go into it: node counts stay Redis's."""
+    set_config("stream-node-max-entries", "5")
+    fill(c, "s", 8)
+    c.call("XDEL", "s", "8-0")
+    assert c.call("XTRIM", "s", "MINID", "8") == 7
+    info = pairs(c.call("XINFO", "STREAM", "s"))
+    assert (info[b"length"], info[b"radix-tree-keys"]) == (0, 1)
+    assert info[b"recorded-first-entry-id"] == b"0-0" and info[b"first-entry"] is None
+    c.call("XADD", "s", "9-0", "f", "9")
+    info = pairs(c.call("XINFO", "STREAM", "s"))
+    assert (info[b"length"], info[b"radix-tree-keys"]) == (1, 1)
+    assert info[b"first-entry"] == [b"9-0", [b"f", b"9"]]
+    assert ids(c.call("XREVRANGE", "s", "+", "-")) == [b"9-0"]
+    c.call("XADD", "s", "10-0", "f", "10")
+    assert pairs(c.call("XINFO", "STREAM", "s"))[b"radix-tree-keys"] == 1
+    c.call("XADD", "s", "11-0", "f", "11")  # the node now holds 5 (3 of them deleted)
+    assert pairs(c.call("XINFO", "STREAM", "s"))[b"radix-tree-keys"] == 2
+    assert c.call("XTRIM", "s", "MAXLEN", "~", "1") == 2
+    assert ids(c.call("XRANGE", "s", "-", "+")) == [b"11-0"]
+
+
 # ------------------------------------------------------------ XSETID
 
 
