@@ -3,58 +3,132 @@
 
 #include <algorithm>
 #include <cmath>
+#include <cstring>
 #include <unordered_set>
 
 namespace weir::types {
 
 // ---- The listpack encoding ----
+//
+// One listpack element per member: [score code][member bytes]. Keeping the score in the
+// member's element (rather than an element of its own, as Redis does) saves an element header
+// and back-length per member, which is what brings a small set's bytes under Redis's.
+// Score codes, told apart by their first byte:
+//   0x00..0xBF    the integer score (byte - 64), -64..127
+//   0xC1..0xC8    an integer score in the next 1..8 bytes, little-endian two's complement
+//   0xC9          any other score: the 8 bytes of the double
+// Integral scores come back as the same double; -0 comes back as 0 (as in Redis's listpack).
 
-// (member, score) pairs in (score, member) order, packed. Positions are opaque handles that
-// stay valid until the next modification. TEMPORARY: a vector until types/listpack.h lands;
-// the interface is what the listpack version implements.
-class ZSet::Pack {
- public:
-  using Pos = size_t;
-  static constexpr Pos kNone = SIZE_MAX;
+namespace {
 
-  size_t size() const { return pairs_.size(); }
-  size_t bytes() const {
-    size_t n = sizeof(*this) + pairs_.capacity() * sizeof(pairs_[0]);
-    for (const auto& p : pairs_) n += p.first.capacity() > 15 ? p.first.capacity() : 0;
-    return n;
+constexpr int kSmallScoreBias = 64;
+constexpr uint8_t kIntScoreBase = 0xC0;
+constexpr uint8_t kDoubleScore = 0xC9;
+constexpr size_t kMaxScoreCode = 9;
+
+size_t EncodeScore(double score, char* out) {
+  // The range test also rules out infinities (and NaN, never stored).
+  if (score >= -9223372036854775808.0 && score < 9223372036854775808.0) {
+    const auto v = static_cast<int64_t>(score);
+    if (static_cast<double>(v) == score) {
+      if (v >= -kSmallScoreBias && v < 0xC0 - kSmallScoreBias) {
+        out[0] = static_cast<char>(v + kSmallScoreBias);
+        return 1;
+      }
+      int n = 1;
+      while (n < 8 && (v < -(int64_t{1} << (8 * n - 1)) || v >= (int64_t{1} << (8 * n - 1)))) ++n;
+      out[0] = static_cast<char>(kIntScoreBase + n);
+      for (int i = 0; i < n; ++i)
+        out[1 + i] = static_cast<char>(static_cast<uint64_t>(v) >> (8 * i));
+      return 1 + n;
+    }
   }
+  out[0] = static_cast<char>(kDoubleScore);
+  std::memcpy(out + 1, &score, sizeof(score));
+  return 1 + sizeof(score);
+}
 
-  Pos First() const { return pairs_.empty() ? kNone : 0; }
-  Pos Last() const { return pairs_.empty() ? kNone : pairs_.size() - 1; }
-  Pos Next(Pos p) const { return p + 1 < pairs_.size() ? p + 1 : kNone; }
-  Pos Prev(Pos p) const { return p == 0 ? kNone : p - 1; }
-  // The pair at a 0-based index.
-  Pos Seek(size_t index) const { return index < pairs_.size() ? index : kNone; }
+// Splits an element into its score and member.
+std::string_view DecodePair(std::string_view e, double* score) {
+  const auto code = static_cast<uint8_t>(e[0]);
+  if (code < kIntScoreBase) {
+    *score = static_cast<int>(code) - kSmallScoreBias;
+    return e.substr(1);
+  }
+  if (code == kDoubleScore) {
+    std::memcpy(score, e.data() + 1, sizeof(*score));
+    return e.substr(1 + sizeof(*score));
+  }
+  const int n = code - kIntScoreBase;
+  uint64_t u = 0;
+  for (int i = n - 1; i >= 0; --i) u = (u << 8) | static_cast<uint8_t>(e[1 + i]);
+  const uint64_t sign = uint64_t{1} << (8 * n - 1);
+  *score = static_cast<double>(static_cast<int64_t>((u ^ sign) - sign));
+  return e.substr(1 + n);
+}
 
-  std::string_view Member(Pos p) const { return pairs_[p].first; }
-  double Score(Pos p) const { return pairs_[p].second; }
+}  // namespace
 
-  Pos Find(std::string_view member) const {
-    for (size_t i = 0; i < pairs_.size(); ++i) {
-      if (pairs_[i].first == member) return i;
+// A view of a listpack as (member, score) pairs. Positions are the listpack's; member views are
+// valid until the next decode (an element that happens to read as an integer is formatted
+// into the view's buffer) or modification.
+class PairPack {
+ public:
+  using Pos = Listpack::Pos;
+  static constexpr Pos kNone = Listpack::kNone;
+
+  explicit PairPack(const Listpack& lp) : lp_(const_cast<Listpack&>(lp)) {}
+
+  size_t size() const { return lp_.size(); }
+  Pos First() const { return lp_.First(); }
+  Pos Last() const { return lp_.Last(); }
+  Pos Next(Pos p) const { return lp_.Next(p); }
+  Pos Prev(Pos p) const { return lp_.Prev(p); }
+  Pos Seek(size_t index) const { return lp_.Seek(static_cast<int64_t>(index)); }
+
+  std::string_view Member(Pos p) {
+    double ignored;
+    return DecodePair(lp_.GetString(p, buf_), &ignored);
+  }
+  double Score(Pos p) {
+    double score;
+    DecodePair(lp_.GetString(p, buf_), &score);
+    return score;
+  }
+  // Both at once (one decode).
+  std::string_view Get(Pos p, double* score) { return DecodePair(lp_.GetString(p, buf_), score); }
+
+  Pos Find(std::string_view member) {
+    for (Pos p = First(); p != kNone; p = Next(p)) {
+      if (Member(p) == member) return p;
     }
     return kNone;
   }
 
   // Inserts before p (kNone: at the end).
   void InsertBefore(Pos p, std::string_view member, double score) {
-    pairs_.emplace(p == kNone ? pairs_.end() : pairs_.begin() + p, std::string(member), score);
+    thread_local std::string element;
+    element.resize(kMaxScoreCode);
+    element.resize(EncodeScore(score, element.data()));
+    element.append(member);
+    if (p == kNone) {
+      lp_.Append(element);
+    } else {
+      lp_.InsertBefore(p, element);
+    }
   }
   // Removes count pairs starting at p.
-  void Erase(Pos p, size_t count) { pairs_.erase(pairs_.begin() + p, pairs_.begin() + p + count); }
+  void Erase(Pos p, size_t count) { lp_.DeleteRange(p, count); }
 
  private:
-  std::vector<std::pair<std::string, double>> pairs_;
+  Listpack& lp_;
+  char buf_[Listpack::kIntBufSize];
 };
 
 namespace {
 
-using Pack = ZSet::Pack;
+using Pos = PairPack::Pos;
+constexpr Pos kNone = PairPack::kNone;
 
 // True when (score, member) sorts before (s, m).
 bool PairBefore(double score, std::string_view member, double s, std::string_view m) {
@@ -62,61 +136,57 @@ bool PairBefore(double score, std::string_view member, double s, std::string_vie
 }
 
 // Inserts a member that is not present at its place in the order.
-void PackInsertSorted(Pack& pack, std::string_view member, double score) {
-  Pack::Pos p = pack.First();
-  while (p != Pack::kNone && PairBefore(pack.Score(p), pack.Member(p), score, member)) {
-    p = pack.Next(p);
+void PackInsertSorted(PairPack& pack, std::string_view member, double score) {
+  Pos p = pack.First();
+  for (; p != kNone; p = pack.Next(p)) {
+    double s;
+    std::string_view m = pack.Get(p, &s);
+    if (!PairBefore(s, m, score, member)) break;
   }
   pack.InsertBefore(p, member, score);
 }
 
-Pack::Pos PackFirstAtOrAbove(const Pack& pack, const ScoreRange& r) {
-  Pack::Pos p = pack.First();
-  while (p != Pack::kNone && !r.AboveMin(pack.Score(p))) p = pack.Next(p);
-  return p;
-}
+bool AboveMin(const ScoreRange& r, std::string_view, double s) { return r.AboveMin(s); }
+bool BelowMax(const ScoreRange& r, std::string_view, double s) { return r.BelowMax(s); }
+bool AboveMin(const LexRange& r, std::string_view m, double) { return r.AboveMin(m); }
+bool BelowMax(const LexRange& r, std::string_view m, double) { return r.BelowMax(m); }
 
-Pack::Pos PackFirstAtOrAbove(const Pack& pack, const LexRange& r) {
-  Pack::Pos p = pack.First();
-  while (p != Pack::kNone && !r.AboveMin(pack.Member(p))) p = pack.Next(p);
-  return p;
-}
-
-Pack::Pos PackLastAtOrBelow(const Pack& pack, const ScoreRange& r) {
-  Pack::Pos p = pack.Last();
-  while (p != Pack::kNone && !r.BelowMax(pack.Score(p))) p = pack.Prev(p);
-  return p;
-}
-
-Pack::Pos PackLastAtOrBelow(const Pack& pack, const LexRange& r) {
-  Pack::Pos p = pack.Last();
-  while (p != Pack::kNone && !r.BelowMax(pack.Member(p))) p = pack.Prev(p);
-  return p;
-}
-
-// Visits a range of either encoding: the start position comes from the range search, offset
-// positions are skipped unchecked, then positions are visited while still in range.
 template <class Range>
-size_t PackVisit(const Pack& pack, const Range& r, bool reverse, size_t offset, int64_t limit,
+Pos PackFirstAtOrAbove(PairPack& pack, const Range& r) {
+  Pos p = pack.First();
+  for (; p != kNone; p = pack.Next(p)) {
+    double s;
+    std::string_view m = pack.Get(p, &s);
+    if (AboveMin(r, m, s)) break;
+  }
+  return p;
+}
+
+template <class Range>
+Pos PackLastAtOrBelow(PairPack& pack, const Range& r) {
+  Pos p = pack.Last();
+  for (; p != kNone; p = pack.Prev(p)) {
+    double s;
+    std::string_view m = pack.Get(p, &s);
+    if (BelowMax(r, m, s)) break;
+  }
+  return p;
+}
+
+// Visits a range, as Redis's range commands walk it: start at the range's first member (its
+// last when reverse), skip offset members unchecked, then visit while still inside the range.
+template <class Range>
+size_t PackVisit(PairPack pack, const Range& r, bool reverse, size_t offset, int64_t limit,
                  ZSet::Visitor fn) {
   if (r.Empty()) return 0;
-  Pack::Pos p = reverse ? PackLastAtOrBelow(pack, r) : PackFirstAtOrAbove(pack, r);
-  while (p != Pack::kNone && offset > 0) {
-    p = reverse ? pack.Prev(p) : pack.Next(p);
-    --offset;
-  }
+  Pos p = reverse ? PackLastAtOrBelow(pack, r) : PackFirstAtOrAbove(pack, r);
+  for (; p != kNone && offset > 0; --offset) p = reverse ? pack.Prev(p) : pack.Next(p);
   size_t visited = 0;
-  for (; p != Pack::kNone && (limit < 0 || static_cast<int64_t>(visited) < limit);
+  for (; p != kNone && (limit < 0 || static_cast<int64_t>(visited) < limit);
        p = reverse ? pack.Prev(p) : pack.Next(p)) {
-    std::string_view m = pack.Member(p);
-    double s = pack.Score(p);
-    bool inside;
-    if constexpr (std::is_same_v<Range, ScoreRange>) {
-      inside = reverse ? r.AboveMin(s) : r.BelowMax(s);
-    } else {
-      inside = reverse ? r.AboveMin(m) : r.BelowMax(m);
-    }
-    if (!inside) break;
+    double s;
+    std::string_view m = pack.Get(p, &s);
+    if (reverse ? !AboveMin(r, m, s) : !BelowMax(r, m, s)) break;
     fn(m, s);
     ++visited;
   }
@@ -127,38 +197,30 @@ template <class Range>
 size_t SkiplistVisit(const ZSkiplist& sl, const Range& r, bool reverse, size_t offset,
                      int64_t limit, ZSet::Visitor fn) {
   const ZSkiplist::Node* n = reverse ? sl.LastInRange(r) : sl.FirstInRange(r);
-  while (n != nullptr && offset > 0) {
-    n = reverse ? n->prev() : n->next();
-    --offset;
-  }
+  for (; n != nullptr && offset > 0; --offset) n = reverse ? n->prev() : n->next();
   size_t visited = 0;
   for (; n != nullptr && (limit < 0 || static_cast<int64_t>(visited) < limit);
        n = reverse ? n->prev() : n->next()) {
-    bool inside;
-    if constexpr (std::is_same_v<Range, ScoreRange>) {
-      inside = reverse ? r.AboveMin(n->score()) : r.BelowMax(n->score());
-    } else {
-      inside = reverse ? r.AboveMin(n->member()) : r.BelowMax(n->member());
+    if (reverse ? !AboveMin(r, n->member(), n->score()) : !BelowMax(r, n->member(), n->score())) {
+      break;
     }
-    if (!inside) break;
     fn(n->member(), n->score());
     ++visited;
   }
   return visited;
 }
 
+// Members in the range from its first one, and where that first one is.
 template <class Range>
-size_t PackCount(const Pack& pack, const Range& r) {
+size_t PackCount(PairPack& pack, const Range& r, Pos* first = nullptr) {
   if (r.Empty()) return 0;
   size_t n = 0;
-  for (Pack::Pos p = PackFirstAtOrAbove(pack, r); p != Pack::kNone; p = pack.Next(p)) {
-    bool inside;
-    if constexpr (std::is_same_v<Range, ScoreRange>) {
-      inside = r.BelowMax(pack.Score(p));
-    } else {
-      inside = r.BelowMax(pack.Member(p));
-    }
-    if (!inside) break;
+  Pos p = PackFirstAtOrAbove(pack, r);
+  if (first != nullptr) *first = p;
+  for (; p != kNone; p = pack.Next(p)) {
+    double s;
+    std::string_view m = pack.Get(p, &s);
+    if (!BelowMax(r, m, s)) break;
     ++n;
   }
   return n;
@@ -173,9 +235,10 @@ size_t SkiplistCount(const ZSkiplist& sl, const Range& r) {
 }
 
 template <class Range>
-size_t PackRemove(Pack& pack, const Range& r) {
-  size_t n = PackCount(pack, r);
-  if (n > 0) pack.Erase(PackFirstAtOrAbove(pack, r), n);
+size_t PackRemove(PairPack pack, const Range& r) {
+  Pos first = kNone;
+  size_t n = PackCount(pack, r, &first);
+  if (n > 0) pack.Erase(first, n);
   return n;
 }
 
@@ -185,8 +248,26 @@ size_t RandomBelow(size_t n) { return static_cast<size_t>(ZSetRandom() % n); }
 
 // ---- Construction and conversion ----
 
-ZSet::ZSet() : pack_(std::make_unique<Pack>()) {}
-ZSet::~ZSet() = default;
+ZSet::ZSet() { new (rep_) Listpack(); }
+
+ZSet::~ZSet() {
+  if (is_listpack()) {
+    lp().~Listpack();
+  } else {
+    delete skiplist();
+  }
+}
+
+uintptr_t ZSet::rep_word() const {
+  static_assert(sizeof(Listpack) == sizeof(uintptr_t), "ZSet keeps its encoding in one word");
+  uintptr_t w;
+  std::memcpy(&w, rep_, sizeof(w));
+  return w;
+}
+
+ZSkiplist* ZSet::skiplist() const {
+  return reinterpret_cast<ZSkiplist*>(rep_word() & ~uintptr_t{1});
+}
 
 std::unique_ptr<ZSet> ZSet::Create(size_t size_hint, size_t value_len_hint,
                                    const ZSetLimits& limits) {
@@ -206,26 +287,31 @@ std::unique_ptr<ZSet> ZSet::FromPairs(std::vector<std::pair<std::string, double>
     return PairBefore(a.second, a.first, b.second, b.first);
   });
   if (pairs.size() <= limits.max_listpack_entries && longest <= limits.max_listpack_value) {
-    for (const auto& p : pairs) z->pack_->InsertBefore(Pack::kNone, p.first, p.second);
+    PairPack pack(z->lp());
+    for (const auto& p : pairs) pack.InsertBefore(kNone, p.first, p.second);
   } else {
     z->ConvertToSkiplist(pairs.size());
     // Highest first: each insertion then stops at the head.
-    for (auto it = pairs.rbegin(); it != pairs.rend(); ++it) {
-      z->skiplist_->Insert(it->second, it->first);
-    }
+    ZSkiplist* sl = z->skiplist();
+    for (auto it = pairs.rbegin(); it != pairs.rend(); ++it) sl->Insert(it->second, it->first);
   }
   return z;
 }
 
 void ZSet::ConvertToSkiplist(size_t capacity) {
-  if (skiplist_ != nullptr) return;
-  auto sl = std::make_unique<ZSkiplist>();
-  sl->Reserve(std::max(capacity, pack_->size()));
-  for (Pack::Pos p = pack_->Last(); p != Pack::kNone; p = pack_->Prev(p)) {
-    sl->Insert(pack_->Score(p), pack_->Member(p));
+  if (!is_listpack()) return;
+  auto* sl = new ZSkiplist();
+  PairPack pack(lp());
+  sl->Reserve(std::max(capacity, pack.size()));
+  // Highest first: each insertion then stops at the head.
+  for (Pos p = pack.Last(); p != kNone; p = pack.Prev(p)) {
+    double s;
+    std::string_view m = pack.Get(p, &s);
+    sl->Insert(s, m);
   }
-  skiplist_ = std::move(sl);
-  pack_.reset();
+  lp().~Listpack();
+  const uintptr_t tagged = reinterpret_cast<uintptr_t>(sl) | 1;
+  std::memcpy(rep_, &tagged, sizeof(tagged));
 }
 
 void ZSet::ReserveFor(size_t size_hint, const ZSetLimits& limits) {
@@ -235,20 +321,22 @@ void ZSet::ReserveFor(size_t size_hint, const ZSetLimits& limits) {
 Object* ZSet::Clone() const {
   auto* z = new ZSet();
   if (is_listpack()) {
-    *z->pack_ = *pack_;
+    z->lp() = lp().Clone();
   } else {
-    z->ConvertToSkiplist(skiplist_->size());
-    for (const ZSkiplist::Node* n = skiplist_->Last(); n != nullptr; n = n->prev()) {
-      z->skiplist_->Insert(n->score(), n->member());
+    const ZSkiplist* from = skiplist();
+    z->ConvertToSkiplist(from->size());
+    ZSkiplist* to = z->skiplist();
+    for (const ZSkiplist::Node* n = from->Last(); n != nullptr; n = n->prev()) {
+      to->Insert(n->score(), n->member());
     }
   }
   return z;
 }
 
-size_t ZSet::Size() const { return is_listpack() ? pack_->size() : skiplist_->size(); }
+size_t ZSet::Size() const { return is_listpack() ? lp().size() : skiplist()->size(); }
 
 size_t ZSet::MemoryUsage() const {
-  return sizeof(*this) + (is_listpack() ? pack_->bytes() : skiplist_->MemoryUsage());
+  return sizeof(*this) + (is_listpack() ? lp().MemoryUsage() : skiplist()->MemoryUsage());
 }
 
 const char* ZSet::EncodingName() const { return is_listpack() ? "listpack" : "skiplist"; }
@@ -272,48 +360,54 @@ ZAddResult ZSet::Add(std::string_view member, double score, uint32_t flags,
     return std::nullopt;
   };
   if (is_listpack()) {
-    Pack::Pos p = pack_->Find(member);
-    if (p != Pack::kNone) {
+    PairPack pack(lp());
+    Pos p = pack.Find(member);
+    if (p != kNone) {
       double next;
-      if (auto done = decide(pack_->Score(p), &next)) return *done;
-      pack_->Erase(p, 1);
-      PackInsertSorted(*pack_, member, next);
+      if (auto done = decide(pack.Score(p), &next)) return *done;
+      pack.Erase(p, 1);
+      PackInsertSorted(pack, member, next);
       return {ZAddResult::kUpdated, next};
     }
     if (xx) return {ZAddResult::kSkipped};
-    if (pack_->size() + 1 <= limits.max_listpack_entries &&
+    if (pack.size() + 1 <= limits.max_listpack_entries &&
         member.size() <= limits.max_listpack_value) {
-      PackInsertSorted(*pack_, member, score);
+      PackInsertSorted(pack, member, score);
       return {ZAddResult::kAdded, score};
     }
-    ConvertToSkiplist(pack_->size() + 1);
+    ConvertToSkiplist(pack.size() + 1);
   }
-  if (const ZSkiplist::Node* n = skiplist_->Find(member)) {
+  ZSkiplist* sl = skiplist();
+  if (const ZSkiplist::Node* n = sl->Find(member)) {
     double next;
     if (auto done = decide(n->score(), &next)) return *done;
-    skiplist_->UpdateScore(n, next);
+    sl->UpdateScore(n, next);
     return {ZAddResult::kUpdated, next};
   }
   if (xx) return {ZAddResult::kSkipped};
-  skiplist_->Insert(score, member);
+  sl->Insert(score, member);
   return {ZAddResult::kAdded, score};
 }
 
 bool ZSet::Remove(std::string_view member) {
-  if (!is_listpack()) return skiplist_->Erase(member);
-  Pack::Pos p = pack_->Find(member);
-  if (p == Pack::kNone) return false;
-  pack_->Erase(p, 1);
+  if (!is_listpack()) return skiplist()->Erase(member);
+  PairPack pack(lp());
+  Pos p = pack.Find(member);
+  if (p == kNone) return false;
+  pack.Erase(p, 1);
   return true;
 }
 
 std::optional<double> ZSet::Score(std::string_view member) const {
   if (is_listpack()) {
-    Pack::Pos p = pack_->Find(member);
-    if (p == Pack::kNone) return std::nullopt;
-    return pack_->Score(p);
+    PairPack pack(lp());
+    for (Pos p = pack.First(); p != kNone; p = pack.Next(p)) {
+      double s;
+      if (pack.Get(p, &s) == member) return s;
+    }
+    return std::nullopt;
   }
-  const ZSkiplist::Node* n = skiplist_->Find(member);
+  const ZSkiplist::Node* n = skiplist()->Find(member);
   if (n == nullptr) return std::nullopt;
   return n->score();
 }
@@ -321,17 +415,17 @@ std::optional<double> ZSet::Score(std::string_view member) const {
 std::optional<size_t> ZSet::Rank(std::string_view member, bool reverse, double* score) const {
   size_t rank = 0;  // 0-based, ascending
   if (is_listpack()) {
-    Pack::Pos p = pack_->First();
-    while (p != Pack::kNone && pack_->Member(p) != member) {
-      p = pack_->Next(p);
-      ++rank;
-    }
-    if (p == Pack::kNone) return std::nullopt;
-    if (score != nullptr) *score = pack_->Score(p);
+    PairPack pack(lp());
+    Pos p = pack.First();
+    double s = 0;
+    for (; p != kNone && pack.Get(p, &s) != member; p = pack.Next(p)) ++rank;
+    if (p == kNone) return std::nullopt;
+    if (score != nullptr) *score = s;
   } else {
-    const ZSkiplist::Node* n = skiplist_->Find(member);
+    const ZSkiplist* sl = skiplist();
+    const ZSkiplist::Node* n = sl->Find(member);
     if (n == nullptr) return std::nullopt;
-    rank = skiplist_->RankOf(n) - 1;
+    rank = sl->RankOf(n) - 1;
     if (score != nullptr) *score = n->score();
   }
   return reverse ? Size() - 1 - rank : rank;
@@ -344,14 +438,17 @@ void ZSet::VisitRanks(size_t start, size_t end, bool reverse, Visitor fn) const 
   if (start > end || start >= size) return;
   size_t count = std::min(end, size - 1) - start + 1;
   if (is_listpack()) {
-    Pack::Pos p = pack_->Seek(reverse ? size - 1 - start : start);
-    for (; count > 0 && p != Pack::kNone; --count) {
-      fn(pack_->Member(p), pack_->Score(p));
-      p = reverse ? pack_->Prev(p) : pack_->Next(p);
+    PairPack pack(lp());
+    Pos p = pack.Seek(reverse ? size - 1 - start : start);
+    for (; count > 0 && p != kNone; --count) {
+      double s;
+      std::string_view m = pack.Get(p, &s);
+      fn(m, s);
+      p = reverse ? pack.Prev(p) : pack.Next(p);
     }
     return;
   }
-  const ZSkiplist::Node* n = skiplist_->AtRank(reverse ? size - start : start + 1);
+  const ZSkiplist::Node* n = skiplist()->AtRank(reverse ? size - start : start + 1);
   for (; count > 0 && n != nullptr; --count) {
     fn(n->member(), n->score());
     n = reverse ? n->prev() : n->next();
@@ -360,51 +457,59 @@ void ZSet::VisitRanks(size_t start, size_t end, bool reverse, Visitor fn) const 
 
 size_t ZSet::VisitRange(const ScoreRange& r, bool reverse, size_t offset, int64_t limit,
                         Visitor fn) const {
-  return is_listpack() ? PackVisit(*pack_, r, reverse, offset, limit, fn)
-                       : SkiplistVisit(*skiplist_, r, reverse, offset, limit, fn);
+  return is_listpack() ? PackVisit(PairPack(lp()), r, reverse, offset, limit, fn)
+                       : SkiplistVisit(*skiplist(), r, reverse, offset, limit, fn);
 }
 
 size_t ZSet::VisitRange(const LexRange& r, bool reverse, size_t offset, int64_t limit,
                         Visitor fn) const {
-  return is_listpack() ? PackVisit(*pack_, r, reverse, offset, limit, fn)
-                       : SkiplistVisit(*skiplist_, r, reverse, offset, limit, fn);
+  return is_listpack() ? PackVisit(PairPack(lp()), r, reverse, offset, limit, fn)
+                       : SkiplistVisit(*skiplist(), r, reverse, offset, limit, fn);
 }
 
 void ZSet::ForEach(Visitor fn) const {
   if (is_listpack()) {
-    for (Pack::Pos p = pack_->First(); p != Pack::kNone; p = pack_->Next(p)) {
-      fn(pack_->Member(p), pack_->Score(p));
+    PairPack pack(lp());
+    for (Pos p = pack.First(); p != kNone; p = pack.Next(p)) {
+      double s;
+      std::string_view m = pack.Get(p, &s);
+      fn(m, s);
     }
     return;
   }
-  for (const ZSkiplist::Node* n = skiplist_->First(); n != nullptr; n = n->next()) {
+  for (const ZSkiplist::Node* n = skiplist()->First(); n != nullptr; n = n->next()) {
     fn(n->member(), n->score());
   }
 }
 
 size_t ZSet::Count(const ScoreRange& r) const {
-  return is_listpack() ? PackCount(*pack_, r) : SkiplistCount(*skiplist_, r);
+  if (!is_listpack()) return SkiplistCount(*skiplist(), r);
+  PairPack pack(lp());
+  return PackCount(pack, r);
 }
 
 size_t ZSet::Count(const LexRange& r) const {
-  return is_listpack() ? PackCount(*pack_, r) : SkiplistCount(*skiplist_, r);
+  if (!is_listpack()) return SkiplistCount(*skiplist(), r);
+  PairPack pack(lp());
+  return PackCount(pack, r);
 }
 
 size_t ZSet::RemoveRanks(size_t start, size_t end) {
   const size_t size = Size();
   if (start > end || start >= size) return 0;
   end = std::min(end, size - 1);
-  if (!is_listpack()) return skiplist_->EraseRanks(start + 1, end + 1);
-  pack_->Erase(pack_->Seek(start), end - start + 1);
+  if (!is_listpack()) return skiplist()->EraseRanks(start + 1, end + 1);
+  PairPack pack(lp());
+  pack.Erase(pack.Seek(start), end - start + 1);
   return end - start + 1;
 }
 
 size_t ZSet::RemoveRange(const ScoreRange& r) {
-  return is_listpack() ? PackRemove(*pack_, r) : skiplist_->EraseRange(r);
+  return is_listpack() ? PackRemove(PairPack(lp()), r) : skiplist()->EraseRange(r);
 }
 
 size_t ZSet::RemoveRange(const LexRange& r) {
-  return is_listpack() ? PackRemove(*pack_, r) : skiplist_->EraseRange(r);
+  return is_listpack() ? PackRemove(PairPack(lp()), r) : skiplist()->EraseRange(r);
 }
 
 // ---- Random members and scans ----
@@ -413,16 +518,17 @@ void ZSet::RandomMembers(size_t count, bool distinct, Visitor fn) const {
   const size_t size = Size();
   if (size == 0 || count == 0) return;
   if (is_listpack()) {
-    std::vector<Pack::Pos> positions;
+    PairPack pack(lp());
+    std::vector<Pos> positions;
     positions.reserve(size);
-    for (Pack::Pos p = pack_->First(); p != Pack::kNone; p = pack_->Next(p)) {
-      positions.push_back(p);
-    }
+    for (Pos p = pack.First(); p != kNone; p = pack.Next(p)) positions.push_back(p);
+    auto visit = [&](Pos p) {
+      double s;
+      std::string_view m = pack.Get(p, &s);
+      fn(m, s);
+    };
     if (!distinct) {
-      while (count-- > 0) {
-        Pack::Pos p = positions[RandomBelow(size)];
-        fn(pack_->Member(p), pack_->Score(p));
-      }
+      while (count-- > 0) visit(positions[RandomBelow(size)]);
       return;
     }
     // Selection sampling: each position is kept with probability needed / remaining, which
@@ -430,13 +536,13 @@ void ZSet::RandomMembers(size_t count, bool distinct, Visitor fn) const {
     size_t needed = std::min(count, size);
     for (size_t i = 0; i < size && needed > 0; ++i) {
       if (RandomBelow(size - i) < needed) {
-        fn(pack_->Member(positions[i]), pack_->Score(positions[i]));
+        visit(positions[i]);
         --needed;
       }
     }
     return;
   }
-  const ZSkiplist& sl = *skiplist_;
+  const ZSkiplist& sl = *skiplist();
   if (!distinct) {
     while (count-- > 0) {
       const ZSkiplist::Node* n = sl.AtRank(RandomBelow(size) + 1);
@@ -474,7 +580,7 @@ uint64_t ZSet::Scan(uint64_t cursor, Visitor fn) const {
     ForEach(fn);
     return 0;
   }
-  return skiplist_->Scan(cursor, [&](const ZSkiplist::Node* n) { fn(n->member(), n->score()); });
+  return skiplist()->Scan(cursor, [&](const ZSkiplist::Node* n) { fn(n->member(), n->score()); });
 }
 
 }  // namespace weir::types

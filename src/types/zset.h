@@ -1,6 +1,6 @@
 // The sorted set: members with scores, ordered by (score, member). Two encodings as in Redis:
-// "listpack" (pairs packed in one buffer, for small sets of short members) and "skiplist"
-// (types/zset_skiplist.h), converting between them at Redis's thresholds.
+// "listpack" (pairs packed in one types::Listpack, for small sets of short members) and
+// "skiplist" (types/zset_skiplist.h), converting between them at Redis's thresholds.
 #pragma once
 
 #include <absl/functional/function_ref.h>
@@ -8,12 +8,14 @@
 #include <cstddef>
 #include <cstdint>
 #include <memory>
+#include <new>
 #include <optional>
 #include <string>
 #include <string_view>
 #include <utility>
 #include <vector>
 
+#include "types/listpack.h"
 #include "types/object.h"
 #include "types/zset_skiplist.h"
 
@@ -65,12 +67,14 @@ class ZSet : public Object {
 
   ZSet();
   ~ZSet() override;
+  ZSet(const ZSet&) = delete;
+  ZSet& operator=(const ZSet&) = delete;
 
   Object* Clone() const override;
   size_t Size() const override;
   size_t MemoryUsage() const override;
   const char* EncodingName() const override;
-  bool is_listpack() const { return skiplist_ == nullptr; }
+  bool is_listpack() const { return (rep_word() & 1) == 0; }
 
   // ZADD on an existing key: a set about to receive size_hint members converts to a skiplist
   // up front when that exceeds the listpack limit.
@@ -106,14 +110,18 @@ class ZSet : public Object {
   // One step of a cursor scan. A listpack-encoded set is visited whole and returns 0.
   uint64_t Scan(uint64_t cursor, Visitor fn) const;
 
-  // The listpack encoding (defined in zset.cc).
-  class Pack;
-
  private:
+  // The encoding lives in one pointer-sized word, because millions of small sets each pay for
+  // this object: either a Listpack (whose only member is its 8-aligned data pointer, so the
+  // low bit is 0) or a ZSkiplist* tagged with the low bit set.
+  Listpack& lp() { return *std::launder(reinterpret_cast<Listpack*>(rep_)); }
+  const Listpack& lp() const { return *std::launder(reinterpret_cast<const Listpack*>(rep_)); }
+  ZSkiplist* skiplist() const;
+  uintptr_t rep_word() const;
+
   void ConvertToSkiplist(size_t capacity);
 
-  std::unique_ptr<Pack> pack_;           // the listpack encoding, or null
-  std::unique_ptr<ZSkiplist> skiplist_;  // the skiplist encoding, or null
+  alignas(Listpack) unsigned char rep_[sizeof(Listpack)];
 };
 
 }  // namespace weir::types

@@ -150,6 +150,47 @@ TEST(ZSetTest, EncodingThresholds) {
   EXPECT_EQ(Contents(*many).front(), (Pair{1, "a"}));
 }
 
+TEST(ZSetTest, ListpackScoresRoundTrip) {
+  ZSetLimits limits;
+  const double inf = std::numeric_limits<double>::infinity();
+  const std::vector<double> scores = {0,
+                                      -64,
+                                      127,
+                                      128,
+                                      -65,
+                                      255,
+                                      -32768,
+                                      32767,
+                                      1e15,
+                                      -1e15,
+                                      0.5,
+                                      -2.25,
+                                      1e300,
+                                      -1e-300,
+                                      9007199254740993.0,
+                                      4.611686018427388e18,
+                                      -9.2233720368547758e18,
+                                      inf,
+                                      -inf,
+                                      0.1};
+  auto z = ZSet::Create(0, 0, limits);
+  for (size_t i = 0; i < scores.size(); ++i) z->Add("m" + std::to_string(i), scores[i], 0, limits);
+  ASSERT_STREQ(z->EncodingName(), "listpack");
+  for (size_t i = 0; i < scores.size(); ++i)
+    EXPECT_EQ(z->Score("m" + std::to_string(i)), scores[i]);
+  // Members whose element reads as a canonical integer (score code '1' is -15).
+  z->Add("23", -15, 0, limits);
+  z->Add("", -15, 0, limits);
+  z->Add("0", -16, 0, limits);
+  EXPECT_EQ(z->Score("23"), -15);
+  EXPECT_EQ(z->Score(""), -15);
+  EXPECT_EQ(z->Score("0"), -16);
+  EXPECT_EQ(*z->Rank("0", false, nullptr) + 1, *z->Rank("", false, nullptr));
+  // -0 reads back as 0 in a listpack, as in Redis.
+  z->Add("negzero", -0.0, 0, limits);
+  EXPECT_FALSE(std::signbit(*z->Score("negzero")));
+}
+
 TEST(ZSetTest, AddFlags) {
   ZSetLimits limits;
   for (size_t entries : {size_t{128}, size_t{0}}) {
