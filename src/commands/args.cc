@@ -37,6 +37,15 @@ bool CheckType(CommandContext& ctx, const engine::Entry* e, engine::ObjType t) {
 
 void ReplySyntaxError(CommandContext& ctx) { ctx.reply.Error(protocol::errors::kSyntax); }
 
+void ReplySubcommandSyntaxError(CommandContext& ctx) {
+  std::string command(ctx.arg(0));
+  for (char& c : command) {
+    if (c >= 'a' && c <= 'z') c = static_cast<char>(c - 32);
+  }
+  ctx.reply.Error(StrCat("ERR unknown subcommand or wrong number of arguments for '",
+                         ctx.arg(1).substr(0, 128), "'. Try ", command, " HELP."));
+}
+
 namespace {
 bool DeadlineFromMillis(CommandContext& ctx, long double ms, int64_t* deadline_ms) {
   if (ms < 0) {

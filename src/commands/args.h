@@ -23,6 +23,9 @@ bool DoubleArg(CommandContext& ctx, std::string_view s, double* out);
 bool CheckType(CommandContext& ctx, const engine::Entry* e, engine::ObjType t);
 
 void ReplySyntaxError(CommandContext& ctx);
+// A container's subcommand called with the wrong number of arguments (or unknown), as Redis's
+// addReplySubcommandSyntaxError.
+void ReplySubcommandSyntaxError(CommandContext& ctx);
 
 // Blocking-command timeouts, as Redis's getTimeoutFromObjectOrReply: seconds as a float
 // (BLPOP, BZPOPMIN...) or integer milliseconds (XREAD BLOCK). Sets *deadline_ms to the absolute
