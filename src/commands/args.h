@@ -27,6 +27,10 @@ void ReplySyntaxError(CommandContext& ctx);
 // addReplySubcommandSyntaxError.
 void ReplySubcommandSyntaxError(CommandContext& ctx);
 
+// A SCAN/SSCAN/HSCAN/ZSCAN cursor, read as Redis reads it (strtoul); replies "ERR invalid
+// cursor".
+bool ScanCursorArg(CommandContext& ctx, std::string_view s, uint64_t* out);
+
 // Blocking-command timeouts, as Redis's getTimeoutFromObjectOrReply: seconds as a float
 // (BLPOP, BZPOPMIN...) or integer milliseconds (XREAD BLOCK). Sets *deadline_ms to the absolute
 // deadline, or 0 for "forever" (a timeout of 0).
