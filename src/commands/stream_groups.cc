@@ -35,13 +35,6 @@ void ReplyNoGroup(CommandContext& ctx, std::string_view key, std::string_view gr
       StrCat("NOGROUP No such key '", key, "' or consumer group '", group, "'", suffix));
 }
 
-void ReplySubcommandSyntaxError(CommandContext& ctx) {
-  std::string upper(ctx.arg(0));
-  for (char& c : upper) c = static_cast<char>(toupper(static_cast<unsigned char>(c)));
-  ctx.reply.Error(StrCat("ERR unknown subcommand or wrong number of arguments for '",
-                         ctx.arg(1).substr(0, 128), "'. Try ", upper, " HELP."));
-}
-
 // The consumer named `name`, created (seen now, never active) if it does not exist.
 StreamConsumer* LookupOrCreateConsumer(CommandContext& ctx, ConsumerGroup& g,
                                        std::string_view name) {

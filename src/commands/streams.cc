@@ -551,13 +551,6 @@ void ReplyEntriesRead(CommandContext& ctx, const types::ConsumerGroup& g) {
   }
 }
 
-void ReplySubcommandSyntaxError(CommandContext& ctx) {
-  std::string upper(ctx.arg(0));
-  for (char& c : upper) c = static_cast<char>(toupper(static_cast<unsigned char>(c)));
-  ctx.reply.Error(StrCat("ERR unknown subcommand or wrong number of arguments for '",
-                         ctx.arg(1).substr(0, 128), "'. Try ", upper, " HELP."));
-}
-
 // The stream at ctx.arg(2) for XINFO, or null after replying.
 const Stream* XInfoStream(CommandContext& ctx) {
   Entry* e = ctx.db.Find(ctx.arg(2));
