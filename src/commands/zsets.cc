@@ -922,7 +922,7 @@ void CmdZScan(CommandContext& ctx) {
     items.push_back(ScanScoreText(s, listpack));
   };
   // As Redis: at most ten buckets per requested item, so sparse tables cannot stall the loop.
-  int64_t max_iterations = count * 10;
+  int64_t max_iterations = count > INT64_MAX / 10 ? INT64_MAX : count * 10;
   do {
     cursor = z->Scan(cursor, collect);
   } while (cursor != 0 && max_iterations-- > 0 && sampled < count);

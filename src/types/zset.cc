@@ -25,6 +25,7 @@ constexpr int kSmallScoreBias = 64;
 constexpr uint8_t kIntScoreBase = 0xC0;
 constexpr uint8_t kDoubleScore = 0xC9;
 constexpr size_t kMaxScoreCode = 9;
+constexpr size_t kListpackSafeBytes = size_t{1} << 30;
 
 size_t EncodeScore(double score, char* out) {
   // The range test also rules out infinities (and NaN, never stored).
@@ -280,13 +281,17 @@ std::unique_ptr<ZSet> ZSet::Create(size_t size_hint, size_t value_len_hint,
 
 std::unique_ptr<ZSet> ZSet::FromPairs(std::vector<std::pair<std::string, double>> pairs,
                                       const ZSetLimits& limits) {
-  size_t longest = 0;
-  for (const auto& p : pairs) longest = std::max(longest, p.first.size());
+  size_t longest = 0, total = 0;
+  for (const auto& p : pairs) {
+    longest = std::max(longest, p.first.size());
+    total += p.first.size();
+  }
   auto z = std::make_unique<ZSet>();
   std::sort(pairs.begin(), pairs.end(), [](const auto& a, const auto& b) {
     return PairBefore(a.second, a.first, b.second, b.first);
   });
-  if (pairs.size() <= limits.max_listpack_entries && longest <= limits.max_listpack_value) {
+  if (pairs.size() <= limits.max_listpack_entries && longest <= limits.max_listpack_value &&
+      total < kListpackSafeBytes) {
     PairPack pack(z->lp());
     for (const auto& p : pairs) pack.InsertBefore(kNone, p.first, p.second);
   } else {
@@ -370,8 +375,10 @@ ZAddResult ZSet::Add(std::string_view member, double score, uint32_t flags,
       return {ZAddResult::kUpdated, next};
     }
     if (xx) return {ZAddResult::kSkipped};
+    // Also leave the listpack before it nears its 4 GiB format limit (Redis's lpSafeToAdd).
     if (pack.size() + 1 <= limits.max_listpack_entries &&
-        member.size() <= limits.max_listpack_value) {
+        member.size() <= limits.max_listpack_value &&
+        lp().bytes() + member.size() < kListpackSafeBytes) {
       PackInsertSorted(pack, member, score);
       return {ZAddResult::kAdded, score};
     }
