@@ -235,6 +235,7 @@ void Connection::OnBlockTimeout(const commands::BlockedClient* b) {
     ArmBlockTimer(engine::NowMs() + 1);
     return;
   }
+  server_.dispatcher().CountUnblocked(*session_.blocked, false);
   std::string out;
   protocol::ReplyBuilder reply(&out);
   reply.set_resp3(session_.resp == 3);
