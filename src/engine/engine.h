@@ -75,6 +75,14 @@ class Engine {
   bool active_expire_enabled() const { return active_expire_.load(std::memory_order_relaxed); }
   void set_active_expire_enabled(bool v) { active_expire_ = v; }
 
+  // Keys that blocked clients wait on, and those of them with a waiter that a deletion also
+  // wakes (INFO total_blocking_keys / total_blocking_keys_on_nokey). Locks each shard in turn.
+  struct BlockingKeys {
+    int64_t keys = 0;
+    int64_t keys_on_nokey = 0;
+  };
+  BlockingKeys CountBlockingKeys();
+
   int64_t KeyCount(int db);
   int64_t ExpiresCount(int db);
 

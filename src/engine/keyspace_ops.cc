@@ -17,6 +17,24 @@ void Engine::SwapDbs(int a, int b) {
   }
 }
 
+Engine::BlockingKeys Engine::CountBlockingKeys() {
+  BlockingKeys out;
+  for (int s = 0; s < num_shards(); ++s) {
+    LockSet lock(*this);
+    lock.AddShard(s);
+    lock.Lock();
+    for (int db = 0; db < num_dbs_; ++db) {
+      for (const auto& [key, queue] : shards_[s]->db(db).waiters) {
+        ++out.keys;
+        bool nokey = false;
+        for (const auto& w : queue) nokey |= w->wake_on_missing;
+        out.keys_on_nokey += nokey;
+      }
+    }
+  }
+  return out;
+}
+
 bool Engine::TryLockShard(int shard) { return shards_[shard]->mu().try_lock(); }
 
 void Engine::UnlockShard(int shard) { shards_[shard]->mu().unlock(); }

@@ -550,12 +550,14 @@ void Server::AppendInfo(std::string_view section, std::string* out) {
               "config_file:", config_.config_file(), "\r\n", "io_threads_active:0\r\n",
               "threads:", loops_.size(), "\r\n", "shards:", engine_->num_shards(), "\r\n");
   } else if (section == "clients") {
+    engine::Engine::BlockingKeys blocking = engine_->CountBlockingKeys();
     StrAppend(out, "# Clients\r\n", "connected_clients:", connected_.load(), "\r\n",
               "cluster_connections:0\r\n", "maxclients:", config_.Int("maxclients"), "\r\n",
               "client_recent_max_input_buffer:0\r\nclient_recent_max_output_buffer:0\r\n",
               "blocked_clients:", blocked_clients_.load(),
               "\r\ntracking_clients:0\r\nclients_in_timeout_table:0\r\n",
-              "total_blocking_keys:0\r\ntotal_blocking_keys_on_nokey:0\r\n");
+              "total_blocking_keys:", blocking.keys, "\r\ntotal_blocking_keys_on_nokey:",
+              blocking.keys_on_nokey, "\r\n");
   } else if (section == "persistence") {
     StrAppend(
         out, "# Persistence\r\n", "loading:0\r\nasync_loading:0\r\ncurrent_cow_peak:0\r\n",
