@@ -2,6 +2,7 @@
 #include "commands/args.h"
 
 #include <algorithm>
+#include <cctype>
 #include <cmath>
 
 #include "common/numbers.h"
@@ -36,6 +37,32 @@ bool CheckType(CommandContext& ctx, const engine::Entry* e, engine::ObjType t) {
 }
 
 void ReplySyntaxError(CommandContext& ctx) { ctx.reply.Error(protocol::errors::kSyntax); }
+
+// Redis reads the cursor with strtoul: an optional sign ('-' negates modulo 2^64) and decimal
+// digits, nothing else; the empty string is cursor 0; leading whitespace and overflow are
+// refused. The argument is read as a C string, up to its first NUL byte.
+bool ScanCursorArg(CommandContext& ctx, std::string_view s, uint64_t* out) {
+  s = s.substr(0, s.find('\0'));
+  size_t i = 0;
+  bool negative = false;
+  if (!s.empty() && (s[0] == '+' || s[0] == '-')) {
+    negative = s[0] == '-';
+    i = 1;
+  }
+  bool ok = s.empty() || i < s.size();
+  uint64_t v = 0;
+  for (; ok && i < s.size(); ++i) {
+    uint64_t d = static_cast<uint64_t>(s[i] - '0');
+    ok = std::isdigit(static_cast<unsigned char>(s[i])) && v <= (UINT64_MAX - d) / 10;
+    v = v * 10 + d;
+  }
+  if (!ok) {
+    ctx.reply.Error("ERR invalid cursor");
+    return false;
+  }
+  *out = negative ? 0 - v : v;
+  return true;
+}
 
 namespace {
 bool DeadlineFromMillis(CommandContext& ctx, long double ms, int64_t* deadline_ms) {

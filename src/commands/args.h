@@ -24,6 +24,10 @@ bool CheckType(CommandContext& ctx, const engine::Entry* e, engine::ObjType t);
 
 void ReplySyntaxError(CommandContext& ctx);
 
+// A SCAN/SSCAN/HSCAN/ZSCAN cursor, read as Redis reads it (strtoul); replies "ERR invalid
+// cursor".
+bool ScanCursorArg(CommandContext& ctx, std::string_view s, uint64_t* out);
+
 // Blocking-command timeouts, as Redis's getTimeoutFromObjectOrReply: seconds as a float
 // (BLPOP, BZPOPMIN...) or integer milliseconds (XREAD BLOCK). Sets *deadline_ms to the absolute
 // deadline, or 0 for "forever" (a timeout of 0).

@@ -66,6 +66,12 @@ struct KeySpec {
   int last_key = 0;
   int key_step = 1;
   std::vector<std::string> flags;  // "RW", "ACCESS", "UPDATE", "OW", "RM", "INSERT", "DELETE"...
+  // A "keynum" spec instead of a "range" one (SINTERCARD, ZUNION, LMPOP, EVAL...) when >= 0:
+  // the argument at begin_index + keynum_index holds the number of keys, which start at
+  // begin_index + first_key, every key_step (last_key is unused). Such commands also need a
+  // key_finder for locking.
+  int keynum_index = -1;
+  int first_key = 0;
 };
 
 struct CommandContext;

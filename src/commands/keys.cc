@@ -240,33 +240,6 @@ void CmdFlushAll(CommandContext& ctx) {
 
 // ---- SCAN KEYS RANDOMKEY DBSIZE ----
 
-// Redis reads the cursor with strtoul: an optional sign ('-' negates modulo 2^64) and decimal
-// digits, nothing else; the empty string is cursor 0; leading whitespace and overflow are
-// refused. The argument is read as a C string, up to its first NUL byte.
-bool ParseScanCursor(std::string_view s, uint64_t* out) {
-  s = CString(s);
-  if (s.empty()) {
-    *out = 0;
-    return true;
-  }
-  size_t i = 0;
-  bool negative = false;
-  if (s[0] == '+' || s[0] == '-') {
-    negative = s[0] == '-';
-    i = 1;
-  }
-  if (i == s.size()) return false;
-  uint64_t v = 0;
-  for (; i < s.size(); ++i) {
-    if (!std::isdigit(static_cast<unsigned char>(s[i]))) return false;
-    uint64_t d = static_cast<uint64_t>(s[i] - '0');
-    if (v > (UINT64_MAX - d) / 10) return false;
-    v = v * 10 + d;
-  }
-  *out = negative ? 0 - v : v;
-  return true;
-}
-
 // The SCAN TYPE names Redis knows; kNoType matches no key (Redis 7.2 accepts unknown names).
 constexpr int kNoType = -1;
 int ScanTypeByName(std::string_view name) {
@@ -317,7 +290,7 @@ class ScanShardLock {
 // own lock only; a shard is left when its table cursor comes back to 0.
 void CmdScan(CommandContext& ctx) {
   uint64_t cursor;
-  if (!ParseScanCursor(ctx.arg(1), &cursor)) return ctx.reply.Error("ERR invalid cursor");
+  if (!ScanCursorArg(ctx, ctx.arg(1), &cursor)) return;
   int64_t count = 10;
   std::string_view pattern;
   bool use_pattern = false;

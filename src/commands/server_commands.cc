@@ -167,7 +167,16 @@ struct LegacyRange {
 LegacyRange ComputeLegacyRange(const CommandSpec& spec) {
   LegacyRange r;
   r.movable = spec.key_finder != nullptr || (spec.flags & kMovableKeys);
-  const std::vector<KeySpec>& specs = spec.key_specs;
+  // Keynum specs move with the arguments and take no part in the legacy triple (Redis's
+  // populateCommandLegacyRangeSpec).
+  std::vector<KeySpec> specs;
+  for (const KeySpec& ks : spec.key_specs) {
+    if (ks.keynum_index >= 0) {
+      r.movable = true;
+    } else {
+      specs.push_back(ks);
+    }
+  }
   if (specs.empty()) return r;
   if (specs.size() == 1) {
     const KeySpec& ks = specs[0];
@@ -220,6 +229,18 @@ void ReplyKeySpecs(ReplyBuilder& r, const CommandSpec& spec) {
     r.Bulk("find_keys");
     r.MapLen(2);
     r.Bulk("type");
+    if (ks.keynum_index >= 0) {
+      r.Bulk("keynum");
+      r.Bulk("spec");
+      r.MapLen(3);
+      r.Bulk("keynumidx");
+      r.Integer(ks.keynum_index);
+      r.Bulk("firstkey");
+      r.Integer(ks.first_key);
+      r.Bulk("keystep");
+      r.Integer(ks.key_step);
+      continue;
+    }
     r.Bulk("range");
     r.Bulk("spec");
     r.MapLen(3);
