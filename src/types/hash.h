@@ -17,7 +17,7 @@ namespace weir::types {
 // The configuration that decides the encoding (hash-max-listpack-entries,
 // hash-max-listpack-value), read by the caller when it changes a hash.
 struct HashLimits {
-  size_t max_listpack_entries = 128;
+  size_t max_listpack_entries = 512;
   size_t max_listpack_value = 64;
 };
 
