@@ -142,9 +142,11 @@ uint8_t* Hash::SmallSplice(size_t at, size_t remove, size_t insert, int64_t pair
   size_t tail = old_bytes - at - remove;
   uint8_t* blob = old;
   size_t usable = old ? mem::UsableSize(old) : 0;
-  // Reallocate when growing past the allocation, or when shrinking leaves a smaller size class
-  // worth moving to (so deleting most fields gives the memory back).
-  if (new_bytes > usable || new_bytes + usable / 8 + 8 < usable) {
+  // Reallocate when growing past the allocation, or when a shrink leaves a quarter of it unused
+  // (so deleting fields gives memory back, without a copy for every small change).
+  const bool grow = new_bytes > usable;
+  const bool shrink = insert < remove && new_bytes <= usable / 4 * 3;
+  if (grow || shrink) {
     blob = static_cast<uint8_t*>(mem::Allocate(new_bytes));
     if (old != nullptr) {
       std::memcpy(blob, old, at);
