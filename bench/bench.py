@@ -40,9 +40,32 @@ REQUESTS = {  # (value size, pipeline) -> (full, quick)
     (1024, 16): (600000, 160000),
 }
 
-MEMORY_KEYS = 1000000
-MEMORY_VALUE = 16  # bytes
+# Data-type rows at -P 16, so the data structure's cost shows rather than the syscalls'.
+# redis-benchmark's own tests each use one key (mylist, myset, myhash, myzset) with members
+# element:__rand_int__ drawn from -r; XADD is a custom command on one stream (a command given
+# after the options replaces -t). RPOP pops what LPUSH pushed, so both send the same count.
+TYPE_PIPELINE = 16
+TYPE_TESTS = (  # (row, family, redis-benchmark arguments, (full, quick) requests)
+    ("LPUSH", "list", ["-t", "lpush"], (1200000, 300000)),
+    ("RPOP", "list", ["-t", "rpop"], (1200000, 300000)),
+    ("SADD", "set", ["-t", "sadd"], (1200000, 300000)),
+    ("HSET", "hash", ["-t", "hset"], (1200000, 300000)),
+    ("ZADD", "zset", ["-t", "zadd"], (600000, 150000)),
+    ("XADD", "stream", ["XADD", "bench:s", "MAXLEN", "~", "100000", "*", "f", "__rand_int__"],
+     (900000, 220000)),
+)
+
+# Stream consumer-group rows, run by bench/streamload (C, hiredis; bench.sh builds it):
+# 1 producer XADD MAXLEN ~ 100000 pipelined 50 deep, 5 consumers XREADGROUP COUNT 100
+# BLOCK 1000 + one XACK per batch, at most 20000 entries un-acked. Once as fast as it goes,
+# once paced; each for a fixed time (x --scale).
+STREAM_GROUP_RATES = (0, 10000)  # entries/s; 0 = saturation
+STREAM_GROUP_SECONDS = (6.0, 2.0)  # (full, quick)
+STREAMLOAD_ARGS = ["-c", "5", "-b", "50", "-n", "100", "-B", "1000", "-m", "100000", "-w", "20000"]
+DEFAULT_STREAMLOAD = "build/bench/streamload"
+
 MEMORY_TTL = 86400
+FAMILIES = ("string", "list", "set", "hash", "zset", "stream")
 
 
 def log(msg):
@@ -289,26 +312,55 @@ class Server:
 # Load generation.
 
 
+def run_client(server, argv, what, timeout, stdin=None, stdout=subprocess.PIPE):
+    """Runs a load generator against `server`: (exit status, stdout, stderr). Stops it when the
+    server dies (redis-benchmark would keep trying to reconnect) or when time runs out."""
+    p = subprocess.Popen(argv, stdin=stdin, stdout=stdout,
+                         stderr=subprocess.PIPE if stdout == subprocess.PIPE else subprocess.STDOUT)
+    deadline = time.monotonic() + timeout
+    try:
+        while True:
+            try:
+                out, err = p.communicate(timeout=0.25)
+                return p.returncode, out or b"", err or b""
+            except subprocess.TimeoutExpired:
+                if not server.alive():
+                    raise BenchError("the server ended during %s" % what)
+                if time.monotonic() > deadline:
+                    raise BenchError("%s against %s timed out after %d s"
+                                     % (what, server.name, timeout))
+    finally:
+        if p.poll() is None:
+            p.kill()
+            p.communicate()
+
+
 def run_pipe(server, path, client_cpu, timeout):
     """Feeds a RESP stream file to the server with redis-cli --pipe; returns the reply count."""
-    with open(path, "rb") as f:
-        try:
-            r = subprocess.run(
-                ["taskset", "-c", str(client_cpu), "redis-cli", "-h", "127.0.0.1",
-                 "-p", str(server.port), "--pipe"],
-                stdin=f, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, timeout=timeout,
-            )
-        except subprocess.TimeoutExpired:
-            raise BenchError("redis-cli --pipe into %s timed out after %d s" % (server.name, timeout))
-    out = r.stdout.decode(errors="replace")
+    # redis-cli prints every error reply: a server without the command may send a million of
+    # them, so its output goes to a file and only the start and the end are read back.
+    outpath = path + ".out"
+    with open(path, "rb") as f, open(outpath, "wb") as out:
+        rc, _, _ = run_client(server, ["taskset", "-c", str(client_cpu), "redis-cli",
+                                       "-h", "127.0.0.1", "-p", str(server.port), "--pipe"],
+                              "redis-cli --pipe", timeout, stdin=f, stdout=out)
+    size = os.path.getsize(outpath)
+    with open(outpath, "rb") as out:
+        head = out.read(2000).decode(errors="replace")
+        out.seek(max(0, size - 2000))
+        tail = out.read().decode(errors="replace")
+    os.unlink(outpath)
     errors = replies = None
-    for line in out.splitlines():
+    for line in tail.splitlines():
         if line.startswith("errors:"):
             parts = line.replace(",", " ").split()
             errors, replies = int(parts[1]), int(parts[3])
-    if r.returncode != 0 or errors is None or errors != 0:
+    if errors:
+        raise BenchError("redis-cli --pipe into %s: %d errors in %d replies, the first: %s"
+                         % (server.name, errors, replies, head.splitlines()[0][:300]))
+    if rc != 0 or errors is None:
         raise BenchError("redis-cli --pipe into %s failed (rc %d):\n%s"
-                         % (server.name, r.returncode, out.strip()[-2000:]))
+                         % (server.name, rc, tail.strip()))
     return replies
 
 
@@ -336,50 +388,148 @@ def prefill_stream(path, size):
     write_stream(path, (resp_cmd(b"SET", b"key:%012d" % i, value) for i in range(KEYSPACE)))
 
 
-def memory_stream(path, ttl):
-    extra = (b"EX", b"%d" % MEMORY_TTL) if ttl else ()
-    write_stream(path, (resp_cmd(b"SET", b"key:%07d" % i, b"value-%010d" % i, *extra)
-                        for i in range(MEMORY_KEYS)))
+# Memory workloads: what each loads, one RESP command per item. The shapes follow the company
+# yardstick's memory rows, so the per-item figures compare with it.
+
+
+# A generator yields one command per item. Each builds its constant part once: a million items
+# is then seconds, not tens of seconds, of Python.
+
+
+def bulk(x):
+    return b"$%d\r\n%s\r\n" % (len(x), x)
+
+
+def command_prefix(argc, *args):
+    """The start of a RESP command of argc arguments: the array header and `args`."""
+    return b"*%d\r\n" % argc + b"".join(bulk(a) for a in args)
+
+
+def strings_items(ttl):
+    head = command_prefix(5 if ttl else 3, b"SET")
+    tail = b"".join(bulk(a) for a in (b"EX", b"%d" % MEMORY_TTL)) if ttl else b""
+    for i in range(1000000):
+        yield b"%s%s%s%s" % (head, bulk(b"key:%07d" % i), bulk(b"value-%010d" % i), tail)
+
+
+def hash_items():
+    head = command_prefix(22, b"HSET")
+    for i in range(100000):
+        fields = b"".join(bulk(b"f%d" % k) + bulk(b"val%d" % ((i + k) % 1000)) for k in range(10))
+        yield head + bulk(b"h:%06d" % i) + fields
+
+
+def set_items():
+    head = command_prefix(12, b"SADD")
+    for i in range(100000):
+        members = b"".join(bulk(b"%d" % ((i * 7 + k * 131) % 100000)) for k in range(10))
+        yield head + bulk(b"s:%06d" % i) + members
+
+
+def zset_items():
+    head = command_prefix(22, b"ZADD")
+    for i in range(100000):
+        pairs = b"".join(bulk(b"%d" % ((i + k * 17) % 10000)) + bulk(b"m%d" % k) for k in range(10))
+        yield head + bulk(b"z:%06d" % i) + pairs
+
+
+def list_items():
+    head = command_prefix(3, b"RPUSH", b"mem:list")
+    for i in range(1000000):
+        yield head + bulk(b"item:%07d" % i)
+
+
+def stream_items():
+    head = command_prefix(9, b"XADD", b"mem:stream", b"*", b"f1")
+    middle = b"".join(bulk(a) for a in (b"f2", b"abc", b"f3"))
+    for i in range(1000000):
+        yield b"%s%s%s%s" % (head, bulk(b"%d" % i), middle, bulk(b"x%d" % (i % 1000)))
+
+
+MEMORY_WORKLOADS = (
+    # name, family, items loaded, unit, DBSIZE after loading, generator, what it loads
+    ("strings", "string", 1000000, "key", 1000000, lambda: strings_items(False),
+     "SET key:NNNNNNN <16-byte value>"),
+    ("strings EX %d" % MEMORY_TTL, "string", 1000000, "key", 1000000,
+     lambda: strings_items(True), "SET key:NNNNNNN <16-byte value> EX %d" % MEMORY_TTL),
+    ("hash", "hash", 100000, "hash", 100000, hash_items,
+     "HSET h:NNNNNN f0 valN .. f9 valN (10 small fields)"),
+    ("set", "set", 100000, "set", 100000, set_items,
+     "SADD s:NNNNNN <10 integers below 100000>"),
+    ("zset", "zset", 100000, "zset", 100000, zset_items,
+     "ZADD z:NNNNNN <10 integer scores, members m0..m9>"),
+    ("list", "list", 1000000, "item", 1, list_items, "RPUSH mem:list item:NNNNNNN"),
+    ("stream", "stream", 1000000, "entry", 1, stream_items,
+     "XADD mem:stream * f1 N f2 abc f3 xN"),
+)
 
 
 def run_benchmark(server, test, client_cpu, timeout):
-    cmd, size, pipeline, requests = test["cmd"], test["size"], test["pipeline"], test["requests"]
-    argv = ["taskset", "-c", str(client_cpu), "redis-benchmark", "-h", "127.0.0.1",
-            "-p", str(server.port), "-t", cmd.lower(), "-n", str(requests), "-c", str(CLIENTS),
-            "-r", str(KEYSPACE), "-P", str(pipeline), "-d", str(size), "--csv"]
+    """One redis-benchmark run; ops/s and latency from its CSV, CPU from the server's /proc."""
+    argv = (["taskset", "-c", str(client_cpu), "redis-benchmark", "-h", "127.0.0.1",
+             "-p", str(server.port), "-n", str(test["requests"]), "-c", str(CLIENTS),
+             "-r", str(KEYSPACE), "-P", str(test["pipeline"]), "-d", str(test["size"]), "--csv"]
+            + test["args"])
     cpu0 = server.cpu_ns()
     t0 = time.monotonic()
-    try:
-        r = subprocess.run(argv, stdout=subprocess.PIPE, stderr=subprocess.PIPE, timeout=timeout)
-    except subprocess.TimeoutExpired:
-        raise BenchError("redis-benchmark %s against %s timed out after %d s"
-                         % (test["name"], server.name, timeout))
+    rc, out, err = run_client(server, argv, "redis-benchmark %s" % test["name"], timeout)
     wall = time.monotonic() - t0
-    if not server.alive():
-        raise BenchError("the server ended during %s" % test["name"])
     cpu1 = server.cpu_ns()
-    out = r.stdout.decode(errors="replace")
-    row = None
-    for rec in csv.reader(io.StringIO(out)):
-        if rec and rec[0] == cmd:
-            row = rec
-    header = None
-    for rec in csv.reader(io.StringIO(out)):
-        if rec and rec[0] == "test":
-            header = rec
-    if r.returncode != 0 or row is None or header is None:
-        raise BenchError("redis-benchmark %s against %s failed (rc %d):\n%s%s"
-                         % (test["name"], server.name, r.returncode, out[-1500:],
-                            r.stderr.decode(errors="replace")[-1500:]))
-    vals = dict(zip(header, row))
+    out = out.decode(errors="replace")
+    # --csv prints a header row ("test", "rps", ...) and one row per test run.
+    rows = [rec for rec in csv.reader(io.StringIO(out)) if rec]
+    header = rows[0] if rows and rows[0][0] == "test" else None
+    if rc != 0 or header is None or len(rows) != 2:
+        # Without the header row, that leaves redis-benchmark's own words, e.g.
+        # "Error from server: ERR unknown command ...".
+        said = "\n".join(l for l in out.splitlines() if not l.startswith('"test"'))
+        said = (said + err.decode(errors="replace")).strip()
+        raise BenchError("redis-benchmark %s against %s failed (rc %d): %s"
+                         % (test["name"], server.name, rc, said[-1500:]))
+    vals = dict(zip(header, rows[1]))
     cpu_s = (cpu1 - cpu0) / 1e9
     return {
         "ops": float(vals["rps"]),
         "p50_ms": float(vals["p50_latency_ms"]),
         "p99_ms": float(vals["p99_latency_ms"]),
         "cpu_s": cpu_s,
-        "ops_per_cpu_s": requests / cpu_s if cpu_s > 0 else None,
+        "ops_per_cpu_s": test["requests"] / cpu_s if cpu_s > 0 else None,
         "wall_s": wall,
+    }
+
+
+def run_streamload(server, test, streamload, client_cpu):
+    """One bench/streamload run: entries delivered and acked per second, send-to-receipt latency."""
+    if not (os.path.isfile(streamload) and os.access(streamload, os.X_OK)):
+        raise BenchError("%s is not built (bench/bench.sh builds it; needs libhiredis-dev)"
+                         % streamload)
+    argv = (["taskset", "-c", str(client_cpu), streamload, "-h", "127.0.0.1",
+             "-p", str(server.port), "-s", "%.2f" % test["seconds"], "-r", str(test["rate"])]
+            + STREAMLOAD_ARGS)
+    timeout = test["seconds"] + 40  # it drains for up to 10 s and may wait on BLOCK timeouts
+    cpu0 = server.cpu_ns()
+    t0 = time.monotonic()
+    rc, out, err = run_client(server, argv, "streamload %s" % test["name"], timeout)
+    wall = time.monotonic() - t0
+    cpu1 = server.cpu_ns()
+    try:
+        res = json.loads(out.decode(errors="replace").strip().splitlines()[-1])
+    except (ValueError, IndexError):
+        raise BenchError("streamload against %s failed (rc %d): %s"
+                         % (server.name, rc, err.decode(errors="replace")[-1500:]))
+    if not res["ok"]:
+        raise BenchError("streamload against %s: %s" % (server.name, res["error"]))
+    cpu_s = (cpu1 - cpu0) / 1e9
+    return {
+        "ops": res["entries_per_s"],
+        "p50_ms": res["p50_ms"],
+        "p99_ms": res["p99_ms"],
+        "cpu_s": cpu_s,
+        "ops_per_cpu_s": res["acked"] / cpu_s if cpu_s > 0 else None,
+        "wall_s": wall,
+        "produced": res["produced"],
+        "acked": res["acked"],
+        "max_ms": res["max_ms"],
     }
 
 
@@ -449,6 +599,9 @@ def parse_args():
     p.add_argument("--weir-cmd", default=env("WEIR_CMD", DEFAULT_WEIR_CMD),
                    help="server A command, {port} is replaced (env WEIR_CMD, default %r)"
                    % DEFAULT_WEIR_CMD.replace("%", "%%"))
+    p.add_argument("--weir-bin", default=env("WEIR_BIN", ""),
+                   help="server A binary in the default command (env WEIR_BIN); a redis-server "
+                   "gets redis-server's arguments")
     p.add_argument("--redis-cmd", default=env("REDIS_CMD", DEFAULT_REDIS_CMD),
                    help="server B command (env REDIS_CMD, default %r)" % DEFAULT_REDIS_CMD)
     p.add_argument("--scale", type=float, default=float(env("BENCH_SCALE", "1")),
@@ -457,9 +610,27 @@ def parse_args():
                    help="seconds allowed per redis-benchmark / redis-cli run (env BENCH_TIMEOUT)")
     p.add_argument("--results", default=env("RESULTS", ""),
                    help="write raw results as JSON lines here (env RESULTS)")
-    p.add_argument("--no-throughput", action="store_true", help="skip the redis-benchmark tests")
-    p.add_argument("--no-memory", action="store_true", help="skip the memory tests")
+    p.add_argument("--streamload", default=env("STREAMLOAD", DEFAULT_STREAMLOAD),
+                   help="the stream consumer-group load generator (env STREAMLOAD, default %s; "
+                   "bench.sh builds it)" % DEFAULT_STREAMLOAD)
+    p.add_argument("--only", default=env("BENCH_ONLY", ""),
+                   help="comma-separated families whose rows to run: %s (env BENCH_ONLY; "
+                   "default all)" % ",".join(FAMILIES))
+    p.add_argument("--no-throughput", action="store_true",
+                   help="skip the throughput rows (redis-benchmark and stream groups)")
+    p.add_argument("--no-memory", action="store_true", help="skip the memory rows")
     a = p.parse_args()
+    if a.weir_bin and a.weir_cmd == DEFAULT_WEIR_CMD:
+        # WEIR_BIN as the pytest suites take it: Weir, or a real redis-server standing in.
+        template = DEFAULT_REDIS_CMD if "redis-server" in os.path.basename(a.weir_bin) \
+            else DEFAULT_WEIR_CMD
+        a.weir_cmd = shlex.quote(a.weir_bin) + " " + template.split(" ", 1)[1]
+    a.only = [f.strip() for f in a.only.split(",") if f.strip()] or list(FAMILIES)
+    for f in a.only:
+        if f not in FAMILIES:
+            p.error("--only: unknown family %r (families: %s)" % (f, ", ".join(FAMILIES)))
+    if not os.path.isabs(a.streamload):
+        a.streamload = os.path.join(REPO, a.streamload)
     if a.rounds is None:
         a.rounds = int(env("BENCH_ROUNDS", "3" if a.quick else "5"))
     if a.rounds < 1:
@@ -485,57 +656,101 @@ def check_environment(args):
     if args.server_cpu == args.client_cpu:
         log("warning: servers and load generator share CPU %s; numbers will mean little"
             % args.server_cpu)
+    if (not args.no_throughput and "stream" in args.only
+            and not (os.path.isfile(args.streamload) and os.access(args.streamload, os.X_OK))):
+        log("warning: %s is not built (bench/bench.sh builds it; needs libhiredis-dev): "
+            "the stream group rows will fail" % args.streamload)
     # Fail early and clearly when a server binary is missing.
     resolve_argv(args.weir_cmd, 1)
     resolve_argv(args.redis_cmd, 1)
 
 
 def make_tests(args):
+    """The throughput rows, in run order. Consecutive tests with the same `setup` form a group:
+    before a group, each server is prepared once per round (see prepare)."""
+    def count(full_quick):
+        return max(1000, int(full_quick[1 if args.quick else 0] * args.scale))
+
     tests = []
     for size in VALUE_SIZES:
+        label = "%dB" % size if size < 1024 else "%dKiB" % (size // 1024)
         for pipeline in PIPELINES:
-            full, quick = REQUESTS[(size, pipeline)]
-            n = max(1000, int((quick if args.quick else full) * args.scale))
+            n = count(REQUESTS[(size, pipeline)])
             for cmd in ("SET", "GET"):
-                label = "%dB" % size if size < 1024 else "%dKiB" % (size // 1024)
-                tests.append({"name": "%s %s -P %d" % (cmd, label, pipeline), "cmd": cmd,
-                              "size": size, "pipeline": pipeline, "requests": n})
-    return tests
+                tests.append({"name": "%s %s -P %d" % (cmd, label, pipeline), "family": "string",
+                              "kind": "redis-benchmark", "setup": "prefill %d" % size,
+                              "args": ["-t", cmd.lower()], "size": size, "pipeline": pipeline,
+                              "requests": n})
+    for cmd, family, rb_args, counts in TYPE_TESTS:
+        tests.append({"name": "%s -P %d" % (cmd, TYPE_PIPELINE), "family": family,
+                      "kind": "redis-benchmark", "setup": "flushall", "args": rb_args,
+                      "size": 3, "pipeline": TYPE_PIPELINE, "requests": count(counts)})
+    seconds = STREAM_GROUP_SECONDS[1 if args.quick else 0] * args.scale
+    for rate in STREAM_GROUP_RATES:
+        pace = "max" if rate == 0 else ("%gk/s" % (rate / 1000) if rate >= 1000 else "%d/s" % rate)
+        tests.append({"name": "stream group %s" % pace, "family": "stream", "kind": "streamload",
+                      "setup": None, "rate": rate, "seconds": seconds})
+    return [t for t in tests if t["family"] in args.only]
+
+
+def prepare(server, setup, streams, args):
+    """Readies a server for a group of tests: loads the SET/GET keyspace or empties the server."""
+    if setup is None:
+        return
+    if setup == "flushall":
+        server.call("FLUSHALL")
+        return
+    # "prefill SIZE": GETs then read values of the size under test, and every key exists.
+    run_pipe(server, streams[int(setup.split()[1])], args.client_cpu, args.timeout)
 
 
 def throughput(args, servers, tests, workdir, results):
     """Runs every test on both servers, interleaved, for args.rounds rounds."""
     data = {t["name"]: {s.name: [None] * args.rounds for s in servers} for t in tests}
     streams = {}
-    for size in VALUE_SIZES:
-        path = os.path.join(workdir, "prefill-%d.resp" % size)
-        prefill_stream(path, size)
-        streams[size] = path
+    for t in tests:
+        if t["setup"] and t["setup"].startswith("prefill") and t["size"] not in streams:
+            path = os.path.join(workdir, "prefill-%d.resp" % t["size"])
+            prefill_stream(path, t["size"])
+            streams[t["size"]] = path
+    groups = []  # [(setup, [tests])], consecutive tests that share a set-up
+    for t in tests:
+        if groups and groups[-1][0] == t["setup"]:
+            groups[-1][1].append(t)
+        else:
+            groups.append((t["setup"], [t]))
     for rnd in range(args.rounds):
         order = servers if rnd % 2 == 0 else list(reversed(servers))
         log("round %d/%d (%s first)" % (rnd + 1, args.rounds, order[0].name))
-        for size in VALUE_SIZES:
-            # GETs then read values of the size under test, and every key exists.
+        for setup, group in groups:
             for s in order:
                 if s.dead:
-                    continue
+                    # A crash in one family should not cost the rows of the next ones.
+                    try:
+                        log("  %s: restarting it" % s.name)
+                        s.start()
+                        s.dead = False
+                    except BenchError as e:
+                        log("  %s: restart failed: %s" % (s.name, e))
+                        continue
                 try:
-                    run_pipe(s, streams[size], args.client_cpu, args.timeout)
-                except BenchError as e:
+                    prepare(s, setup, streams, args)
+                except (BenchError, OSError) as e:
                     s.settle(0.5)
-                    log("  %s: prefill failed: %s%s" % (s.name, e,
-                                                         ("; " + s.death()) if s.death() else ""))
+                    log("  %s: %s failed: %s%s" % (s.name, setup, e,
+                                                   ("; " + s.death()) if s.death() else ""))
                     s.dead = not s.alive()
-            for t in tests:
-                if t["size"] != size:
-                    continue
+            for t in group:
                 cells = []
                 for s in order:
                     if s.dead:
                         cells.append("%s skipped" % s.name)
                         continue
                     try:
-                        r = run_benchmark(s, t, args.client_cpu, args.timeout)
+                        if t["kind"] == "streamload":
+                            r = run_streamload(s, t, args.streamload, args.client_cpu)
+                        else:
+                            r = run_benchmark(s, t, args.client_cpu, args.timeout)
                     except BenchError as e:
                         s.settle(0.5)
                         log("  %s: %s%s" % (s.name, e, ("; " + s.death()) if s.death() else ""))
@@ -546,8 +761,12 @@ def throughput(args, servers, tests, workdir, results):
                         continue
                     data[t["name"]][s.name][rnd] = r
                     rec = {"kind": "throughput", "server": s.name, "test": t["name"],
-                           "round": rnd + 1, "requests": t["requests"], "clients": CLIENTS,
-                           "pipeline": t["pipeline"], "value_size": t["size"]}
+                           "round": rnd + 1, "family": t["family"]}
+                    if t["kind"] == "streamload":
+                        rec.update({"rate": t["rate"], "seconds": t["seconds"]})
+                    else:
+                        rec.update({"requests": t["requests"], "clients": CLIENTS,
+                                    "pipeline": t["pipeline"], "value_size": t["size"]})
                     rec.update(r)
                     results.write(rec)
                     cells.append("%s %s ops/s %s ops/cpu-s" % (s.name, fmt_num(r["ops"]),
@@ -566,15 +785,20 @@ def try_used_memory(server):
         return None
 
 
+def memory_workloads(args):
+    return [w for w in MEMORY_WORKLOADS if w[1] in args.only]
+
+
 def memory(args, a_server, b_server, workdir, results, versions):
+    """Bytes per item of each memory workload: a fresh server each, the growth of used_memory
+    and of RSS from the empty server to the loaded one, divided by the items loaded."""
     out = {}
-    for ttl in (False, True):
-        variant = "with EX %d" % MEMORY_TTL if ttl else "no TTL"
-        path = os.path.join(workdir, "memory-%s.resp" % ("ttl" if ttl else "plain"))
-        log("memory: generating %d SETs (%s)" % (MEMORY_KEYS, variant))
-        memory_stream(path, ttl)
+    for name, family, items, unit, dbsize_after, generate, what in memory_workloads(args):
+        path = os.path.join(workdir, "memory-%s.resp" % name.split()[0])
+        log("memory: generating %s x %s" % ("{:,}".format(items), what))
+        write_stream(path, generate())
         for s in (a_server, b_server):
-            key = (variant, s.name)
+            key = (name, s.name)
             step = "start"
             try:
                 s.start()
@@ -588,12 +812,17 @@ def memory(args, a_server, b_server, workdir, results, versions):
                     s.start()
                     rss0 = s.rss_bytes()
                 step = "redis-cli --pipe"
+                cpu0 = s.cpu_ns()
+                t0 = time.monotonic()
                 run_pipe(s, path, args.client_cpu, max(args.timeout, 300))
+                load_s = time.monotonic() - t0
+                load_cpu_s = (s.cpu_ns() - cpu0) / 1e9
                 time.sleep(0.5)
                 step = "DBSIZE"
                 dbsize = s.call("DBSIZE")
-                if dbsize != MEMORY_KEYS:
-                    raise BenchError("DBSIZE is %r after loading %d keys" % (dbsize, MEMORY_KEYS))
+                if dbsize != dbsize_after:
+                    raise BenchError("DBSIZE is %r after loading, expected %d"
+                                     % (dbsize, dbsize_after))
                 rss1 = s.rss_bytes()
                 step = "INFO memory after loading"
                 used1 = try_used_memory(s) if used0 is not None else None
@@ -601,24 +830,24 @@ def memory(args, a_server, b_server, workdir, results, versions):
                     used0 = None
                 if s.name not in versions:
                     versions[s.name] = s.version()
-                r = {"used_per_key": None if used0 is None else (used1 - used0) / MEMORY_KEYS,
-                     "rss_per_key": (rss1 - rss0) / MEMORY_KEYS,
+                r = {"used_per_item": None if used0 is None else (used1 - used0) / items,
+                     "rss_per_item": (rss1 - rss0) / items,
                      "used_before": used0, "used_after": used1, "rss_before": rss0,
-                     "rss_after": rss1}
+                     "rss_after": rss1, "load_s": load_s, "load_cpu_s": load_cpu_s}
                 out[key] = r
-                log("  %-6s %-14s used_memory %s B/key, RSS %.1f B/key"
-                    % (s.name, variant, "FAIL" if used0 is None else "%.1f" % r["used_per_key"],
-                       r["rss_per_key"]))
-                rec = {"kind": "memory", "server": s.name, "variant": variant,
-                       "keys": MEMORY_KEYS, "value_size": MEMORY_VALUE}
+                log("  %-6s %-16s used_memory %s B/%s, RSS %.1f B/%s (load %.1f s)"
+                    % (s.name, name, "FAIL" if used0 is None else "%.1f" % r["used_per_item"],
+                       unit, r["rss_per_item"], unit, load_s))
+                rec = {"kind": "memory", "server": s.name, "workload": name, "family": family,
+                       "items": items, "unit": unit}
                 rec.update(r)
                 results.write(rec)
             except (BenchError, OSError) as e:
                 s.settle()
                 e = "%s: %s%s" % (step, e, ("; " + s.death()) if s.death() else "")
-                log("  %s memory (%s) failed at %s" % (s.name, variant, e))
-                results.write({"kind": "memory", "server": s.name, "variant": variant,
-                               "error": str(e)})
+                log("  %s memory (%s) failed at %s" % (s.name, name, e))
+                results.write({"kind": "memory", "server": s.name, "workload": name,
+                               "family": family, "error": str(e)})
                 out[key] = None
             finally:
                 s.stop()
@@ -653,7 +882,8 @@ def report(args, servers, tests, data, mem, versions):
                 return [r[field] if r else None for r in d[srv.name]]
 
             row = {
-                "kind": "summary", "test": t["name"], "requests": t["requests"],
+                "kind": "summary", "test": t["name"], "family": t["family"],
+                "requests": t.get("requests"),
                 "a": a.name, "b": b.name,
                 "a_ops": median(col(a, "ops")), "b_ops": median(col(b, "ops")),
                 "ops_ratio": ratio_median(col(a, "ops"), col(b, "ops")),
@@ -663,29 +893,42 @@ def report(args, servers, tests, data, mem, versions):
                 "b_ops_per_cpu_s": median(col(b, "ops_per_cpu_s")),
                 "cpu_ratio": ratio_median(col(a, "ops_per_cpu_s"), col(b, "ops_per_cpu_s")),
             }
+            # Rounds that failed on one side are left out of the medians; say so.
+            missing = ["%s %d/%d" % (srv.name, n, args.rounds)
+                       for srv, n in ((srv, d[srv.name].count(None)) for srv in (a, b))
+                       if 0 < n < args.rounds]
+            row["failed_rounds"] = {srv.name: d[srv.name].count(None) for srv in (a, b)}
             summary.append(row)
+            name = t["name"] + (" (rounds failed: %s)" % ", ".join(missing) if missing else "")
             lines.append("| %s | %s | %s | %s | %s | %s | %s | %s | %s | %s | %s |" % (
-                t["name"], fmt_num(row["a_ops"]), fmt_num(row["b_ops"]),
+                name, fmt_num(row["a_ops"]), fmt_num(row["b_ops"]),
                 fmt_ratio(row["ops_ratio"]), fmt_ms(row["a_p50_ms"]), fmt_ms(row["b_p50_ms"]),
                 fmt_ms(row["a_p99_ms"]), fmt_ms(row["b_p99_ms"]), fmt_num(row["a_ops_per_cpu_s"]),
                 fmt_num(row["b_ops_per_cpu_s"]), fmt_ratio(row["cpu_ratio"])))
+        if any(t["kind"] == "streamload" for t in tests):
+            lines.append("")
+            lines.append("stream group rows: ops = stream entries delivered by XREADGROUP and "
+                         "acknowledged by XACK; p50/p99 from the producer's XADD to the "
+                         "consumer's receipt (bench/README.md).")
     if mem is not None:
         lines.append("")
-        lines.append("| memory, %s keys x %d-byte values | %s bytes/key | %s bytes/key | ratio |"
-                     % ("{:,}".format(MEMORY_KEYS), MEMORY_VALUE, a.name, b.name))
-        lines.append("|---|---:|---:|---:|")
-        for variant in ("no TTL", "with EX %d" % MEMORY_TTL):
-            for field, label in (("used_per_key", "used_memory"), ("rss_per_key", "RSS")):
-                ra, rb = mem.get((variant, a.name)), mem.get((variant, b.name))
+        lines.append("| memory workload | loads | per | %s used_memory B | %s used_memory B | "
+                     "ratio | %s RSS B | %s RSS B | RSS ratio |" % (a.name, b.name, a.name, b.name))
+        lines.append("|---|---|---|" + "---:|" * 6)
+        for name, family, items, unit, _, _, what in memory_workloads(args):
+            ra, rb = mem.get((name, a.name)), mem.get((name, b.name))
+            cells = []
+            for field, label in (("used_per_item", "used_memory"), ("rss_per_item", "RSS")):
                 va = ra[field] if ra else None
                 vb = rb[field] if rb else None
                 ratio = va / vb if va is not None and vb else None
-                summary.append({"kind": "summary", "test": "memory %s %s" % (label, variant),
-                                "a": a.name, "b": b.name, "a_bytes_per_key": va,
-                                "b_bytes_per_key": vb, "ratio": ratio})
-                lines.append("| %s, %s | %s | %s | %s |" % (
-                    label, variant, "FAIL" if va is None else "%.1f" % va,
-                    "FAIL" if vb is None else "%.1f" % vb, fmt_ratio(ratio)))
+                summary.append({"kind": "summary", "test": "memory %s %s" % (label, name),
+                                "family": family, "unit": unit, "a": a.name, "b": b.name,
+                                "a_bytes_per_item": va, "b_bytes_per_item": vb, "ratio": ratio})
+                cells += ["FAIL" if va is None else "%.1f" % va,
+                          "FAIL" if vb is None else "%.1f" % vb, fmt_ratio(ratio)]
+            lines.append("| %s | %s x %s | %s | %s |"
+                         % (name, "{:,}".format(items), what, unit, " | ".join(cells)))
     return "\n".join(lines), summary
 
 
@@ -710,6 +953,7 @@ def main():
                        "weir_cmd": args.weir_cmd, "redis_cmd": args.redis_cmd,
                        "server_cpu": args.server_cpu, "client_cpu": args.client_cpu,
                        "rounds": args.rounds, "quick": args.quick, "scale": args.scale,
+                       "families": args.only,
                        "clients": CLIENTS, "keyspace": KEYSPACE, "host": platform.node(),
                        "cpus": os.cpu_count(), "loadavg": os.getloadavg()})
         versions = {}
@@ -733,7 +977,7 @@ def main():
         for row in summary:
             results.write(row)
             vals = [v for k, v in row.items() if k.startswith(("a_", "b_"))]
-            if any(v is None for v in vals):
+            if any(v is None for v in vals) or any(row.get("failed_rounds", {}).values()):
                 failed = True
         print(table, flush=True)
         if args.results:

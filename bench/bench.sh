@@ -3,4 +3,14 @@
 # Options and environment variables: see bench/README.md or `bench/bench.sh --help`.
 set -euo pipefail
 cd "$(dirname "$0")/.."
+
+# The stream consumer-group load generator (C, hiredis), built apart from the server.
+# STREAMLOAD may name a prebuilt one; without hiredis the stream-group rows report FAIL.
+streamload="${STREAMLOAD:-build/bench/streamload}"
+if [ -z "${STREAMLOAD:-}" ] && { [ ! -x "$streamload" ] || [ bench/streamload.c -nt "$streamload" ]; }; then
+  mkdir -p "$(dirname "$streamload")"
+  "${CC:-cc}" -O2 -Wall -Wextra -std=gnu11 -o "$streamload" bench/streamload.c -lhiredis -lpthread ||
+    echo "bench.sh: could not build $streamload (needs libhiredis-dev: scripts/deps.sh installs it)" >&2
+fi
+export STREAMLOAD="$streamload"
 exec /usr/bin/python3 bench/bench.py "$@"

@@ -38,6 +38,15 @@ bool CheckType(CommandContext& ctx, const engine::Entry* e, engine::ObjType t) {
 
 void ReplySyntaxError(CommandContext& ctx) { ctx.reply.Error(protocol::errors::kSyntax); }
 
+void ReplySubcommandSyntaxError(CommandContext& ctx) {
+  std::string command(ctx.arg(0));
+  for (char& c : command) {
+    if (c >= 'a' && c <= 'z') c = static_cast<char>(c - 32);
+  }
+  ctx.reply.Error(StrCat("ERR unknown subcommand or wrong number of arguments for '",
+                         ctx.arg(1).substr(0, 128), "'. Try ", command, " HELP."));
+}
+
 // Redis reads the cursor with strtoul: an optional sign ('-' negates modulo 2^64) and decimal
 // digits, nothing else; the empty string is cursor 0; leading whitespace and overflow are
 // refused. The argument is read as a C string, up to its first NUL byte.

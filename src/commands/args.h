@@ -23,6 +23,9 @@ bool DoubleArg(CommandContext& ctx, std::string_view s, double* out);
 bool CheckType(CommandContext& ctx, const engine::Entry* e, engine::ObjType t);
 
 void ReplySyntaxError(CommandContext& ctx);
+// A container's subcommand called with the wrong number of arguments (or unknown), as Redis's
+// addReplySubcommandSyntaxError.
+void ReplySubcommandSyntaxError(CommandContext& ctx);
 
 // A SCAN/SSCAN/HSCAN/ZSCAN cursor, read as Redis reads it (strtoul); replies "ERR invalid
 // cursor".

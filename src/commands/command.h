@@ -22,6 +22,8 @@ class Config;
 
 namespace weir::commands {
 
+struct BlockedClient;
+
 using ArgList = std::span<const std::string_view>;
 
 // Redis's command flags (COMMAND INFO reports them by these names), plus Weir's locking scope.
@@ -66,6 +68,14 @@ struct KeySpec {
   int last_key = 0;
   int key_step = 1;
   std::vector<std::string> flags;  // "RW", "ACCESS", "UPDATE", "OW", "RM", "INSERT", "DELETE"...
+  // Keys found after a keyword (XREAD's "STREAMS", searched from argument keyword_from)
+  // instead of at begin_index; the command then needs a key finder too.
+  std::string keyword;
+  int keyword_from = 0;
+  // The range's "limit": with last_key -1, only the first 1/limit of the remaining arguments
+  // are keys (XREAD: 2, keys then IDs).
+  int limit = 0;
+  std::string notes;  // shown by COMMAND INFO (XADD's)
   // A "keynum" spec instead of a "range" one (SINTERCARD, ZUNION, LMPOP, EVAL...) when >= 0:
   // the argument at begin_index + keynum_index holds the number of keys, which start at
   // begin_index + first_key, every key_step (last_key is unused). Such commands also need a
@@ -118,6 +128,7 @@ struct Session {
 
   uint64_t id = 0;
   int db = 0;
+  int loop = 0;  // the event loop that owns the client
   // What CLIENT LIST shows of this session to other threads, published after each command.
   enum ShownFlag : uint32_t {
     kShowMulti = 1,
@@ -152,6 +163,9 @@ struct Session {
   // WATCH: keys by database; the dirty flag is set by any thread that writes one.
   engine::WatchClient watch;
   std::vector<std::pair<int, std::string>> watched_keys;
+
+  // Set while the client waits in a blocking command (BLPOP, XREAD BLOCK...).
+  std::shared_ptr<BlockedClient> blocked;
 };
 
 // What commands may ask of the server they run in (implemented in server/).
@@ -191,6 +205,15 @@ class ServerApi {
   virtual bool RewriteConfig(std::string* err) = 0;
   // Applies a CONFIG SET of a directive the server owns (port, maxclients...).
   virtual void ConfigChanged(std::string_view name) = 0;
+
+  // Blocked clients (commands/blocking.h), from any thread: hands a served client its reply on
+  // its own loop, or asks its loop to run the command again there (the serving thread could not
+  // lock all of its keys).
+  virtual void DeliverToBlocked(std::shared_ptr<BlockedClient> b, std::string reply) = 0;
+  virtual void RetryBlocked(std::shared_ptr<BlockedClient> b) = 0;
+  // CLIENT UNBLOCK: ends the wait of a blocked client as a timeout would, or with the UNBLOCKED
+  // error. False when no such client is blocked.
+  virtual bool UnblockClient(uint64_t id, bool with_error) = 0;
 };
 
 class Dispatcher;

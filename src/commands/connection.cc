@@ -332,8 +332,24 @@ void CmdClientSetInfo(CommandContext& ctx) {
 
 void CmdClientGetRedir(CommandContext& ctx) { ctx.reply.Integer(-1); }
 
+void CmdClientUnblock(CommandContext& ctx) {
+  bool with_error = false;
+  if (ctx.argc() == 4) {
+    if (EqualsIgnoreCase(ctx.arg(3), "error")) {
+      with_error = true;
+    } else if (!EqualsIgnoreCase(ctx.arg(3), "timeout")) {
+      return ctx.reply.Error("ERR CLIENT UNBLOCK reason should be TIMEOUT or ERROR");
+    }
+  } else if (ctx.argc() != 3) {
+    return ReplySubcommandSyntaxError(ctx);
+  }
+  int64_t id;
+  if (!IntArg(ctx, ctx.arg(2), &id)) return;
+  ctx.reply.Integer(id > 0 && ctx.server.UnblockClient(static_cast<uint64_t>(id), with_error));
+}
+
 void CmdClientHelp(CommandContext& ctx) {
-  // Redis's text, less the subcommands Weir does not have yet (CACHING, TRACKING, UNBLOCK).
+  // Redis's text, less the subcommands Weir does not have yet (CACHING, TRACKING).
   ReplyHelp(ctx, {
                      "GETREDIR",
                      "    Return the client ID we are redirecting to when tracking is enabled.",
@@ -373,6 +389,8 @@ void CmdClientHelp(CommandContext& ctx) {
                      "    Set client meta attr. Options are:",
                      "    * LIB-NAME: the client lib name.",
                      "    * LIB-VER: the client lib version.",
+                     "UNBLOCK <clientid> [TIMEOUT|ERROR]",
+                     "    Unblock the specified blocked client.",
                      "NO-EVICT (ON|OFF)",
                      "    Protect current client connection from eviction.",
                      "NO-TOUCH (ON|OFF)",
@@ -533,6 +551,17 @@ void RegisterConnectionCommands(CommandRegistry& r) {
                              "2.4.0",
                              "connection",
                              "O(N) where N is the number of client connections"});
+  r.AddSubcommand("client", {"unblock",
+                             -3,
+                             kAdminConn,
+                             "admin slow dangerous connection",
+                             {},
+                             CmdClientUnblock,
+                             "Unblocks a client blocked by a blocking command from a different "
+                             "connection.",
+                             "5.0.0",
+                             "connection",
+                             "O(log N) where N is the number of client connections"});
   r.AddSubcommand("client", {"pause",
                              -3,
                              kAdminConn,

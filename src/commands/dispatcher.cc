@@ -82,8 +82,50 @@ Dispatcher::Outcome Dispatcher::Execute(Session& session, ArgList args,
   engine::LockSet locks(server_.engine());
   CollectLocks(*spec, args, locks);
   locks.Lock();
-  ExecuteLocked(session, *spec, args, reply, locks);
+  if (!(spec->flags & kBlocking)) {
+    ExecuteLocked(session, *spec, args, reply, locks);
+    ServeReadyKeys(*this, locks);
+    return Outcome::kDone;
+  }
+  BlockRequest block;
+  ExecuteLocked(session, *spec, args, reply, locks, &block);
+  if (block.requested) {
+    engine::DbView db(server_.engine(), session.db, engine::NowMs());
+    session.blocked = RegisterBlocked(db, session, *spec, args, block);
+    return Outcome::kBlocked;
+  }
+  ServeReadyKeys(*this, locks);
   return Outcome::kDone;
+}
+
+bool Dispatcher::RunBlocked(const BlockedClient& b, engine::LockSet& locks, std::string* out) {
+  // The client is parked, so its session is not running anything; the command sees a copy of
+  // what it needs (id, database, protocol).
+  Session session;
+  session.id = b.client_id;
+  session.db = b.db;
+  session.resp = b.resp;
+  session.authenticated = true;
+  session.loop = b.loop;
+  std::vector<std::string_view> args(b.args.begin(), b.args.end());
+  protocol::ReplyBuilder reply(out);
+  reply.set_resp3(b.resp == 3);
+  BlockRequest again;
+  ExecuteLocked(session, *b.spec, args, reply, locks, &again);
+  return !again.requested;
+}
+
+bool Dispatcher::RetryBlocked(BlockedClient& b, std::string* out) {
+  std::vector<std::string_view> args(b.args.begin(), b.args.end());
+  engine::LockSet locks(server_.engine());
+  CollectLocks(*b.spec, args, locks);
+  locks.Lock();
+  bool served = RunBlocked(b, locks, out);
+  // Released under the locks, so a write to one of its keys either came before the re-run
+  // (and was seen) or comes after and finds the client waiting again.
+  if (!served) b.Release();
+  ServeReadyKeys(*this, locks);
+  return served;
 }
 
 void Dispatcher::CollectLocks(const CommandSpec& spec, ArgList args, engine::LockSet& locks) const {
@@ -99,15 +141,18 @@ void Dispatcher::CollectLocks(const CommandSpec& spec, ArgList args, engine::Loc
 }
 
 void Dispatcher::ExecuteLocked(Session& session, const CommandSpec& spec, ArgList args,
-                               protocol::ReplyBuilder& reply, engine::LockSet& locks) {
+                               protocol::ReplyBuilder& reply, engine::LockSet& locks,
+                               BlockRequest* block) {
   int64_t start = engine::NowUs();
   engine::DbView db(server_.engine(), session.db, start / 1000);
   db.set_no_touch(session.no_touch && !(spec.flags & kAlwaysTouches));
   int64_t errors_before = reply.errors_emitted();
-  CommandContext ctx{spec, *this, args, reply, session, db, locks, server_};
+  CommandContext ctx{spec, *this, args, reply, session, db, locks, server_, block};
   // Published before running, as CLIENT LIST shows the command in progress (cmd=client|list).
   session.last_spec.store(&spec, std::memory_order_relaxed);
   spec.handler(ctx);
+  // As Redis, a command that blocks is counted once, when it is finally served.
+  if (block != nullptr && block->requested) return;
   int64_t elapsed = engine::NowUs() - start;
   spec.stats.Add(CommandStats::kCalls, 1);
   spec.stats.Add(CommandStats::kUsec, elapsed);

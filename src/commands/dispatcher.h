@@ -8,13 +8,16 @@
 #include <string>
 #include <vector>
 
+#include "commands/blocking.h"
 #include "commands/registry.h"
 
 namespace weir::commands {
 
 class Dispatcher {
  public:
-  enum class Outcome { kDone, kPaused };
+  // kBlocked: a blocking command found nothing to serve; session.blocked holds the waiter and
+  // nothing was replied yet.
+  enum class Outcome { kDone, kPaused, kBlocked };
 
   Dispatcher(CommandRegistry& registry, ServerApi& server);
 
@@ -23,8 +26,17 @@ class Dispatcher {
   Outcome Execute(Session& session, ArgList args, protocol::ReplyBuilder& reply);
 
   // Runs an already-validated command under locks the caller holds (EXEC, scripts later).
+  // block: where a blocking command may ask to block (null: it must not block).
   void ExecuteLocked(Session& session, const CommandSpec& spec, ArgList args,
-                     protocol::ReplyBuilder& reply, engine::LockSet& locks);
+                     protocol::ReplyBuilder& reply, engine::LockSet& locks,
+                     BlockRequest* block = nullptr);
+
+  // Runs a blocked client's command again under locks the caller holds, its reply into out.
+  // False when it would block again (out is then meaningless).
+  bool RunBlocked(const BlockedClient& b, engine::LockSet& locks, std::string* out);
+  // The same on the client's own thread, taking the command's locks itself; a client that
+  // would block again goes back to waiting, in its place.
+  bool RetryBlocked(BlockedClient& b, std::string* out);
 
   // Adds the shards of the command's keys (or all shards) to locks.
   void CollectLocks(const CommandSpec& spec, ArgList args, engine::LockSet& locks) const;

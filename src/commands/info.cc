@@ -66,6 +66,7 @@ void AppendMemory(CommandContext& ctx, std::string* out) {
   const int64_t dataset = used - overhead;
   const int64_t net = used > startup ? used - startup : 1;
   Config& config = ctx.server.config();
+  engine::Engine& engine = ctx.server.engine();
   const int64_t maxmemory = config.Int("maxmemory");
   absl::StrAppend(
       out, "# Memory\r\n", "used_memory:", used, "\r\n", "used_memory_human:", BytesToHuman(used),
@@ -98,7 +99,8 @@ void AppendMemory(CommandContext& ctx, std::string* out) {
       "mem_replication_backlog:0\r\nmem_total_replication_buffers:0\r\nmem_clients_slaves:0\r\n",
       "mem_clients_normal:0\r\nmem_cluster_links:0\r\nmem_aof_buffer:0\r\n",
       "mem_allocator:", mem::AllocatorName(), "\r\n",
-      "active_defrag_running:0\r\nlazyfree_pending_objects:0\r\nlazyfreed_objects:0\r\n");
+      "active_defrag_running:0\r\nlazyfree_pending_objects:", engine.lazyfree_pending(),
+      "\r\nlazyfreed_objects:", engine.lazyfreed(), "\r\n");
 }
 
 // Redis replaces the characters that would break INFO's line format in names.

@@ -62,13 +62,19 @@ bool DbIndexInRange(CommandContext& ctx, int64_t db) {
 
 // ---- DEL UNLINK EXISTS TYPE TOUCH ----
 
-void CmdDel(CommandContext& ctx) {
+void DeleteKeys(CommandContext& ctx, bool lazy) {
   int64_t deleted = 0;
   for (size_t i = 1; i < ctx.argc(); ++i) {
-    if (ctx.db.Delete(ctx.arg(i))) ++deleted;
+    if (ctx.db.Delete(ctx.arg(i), lazy)) ++deleted;
   }
   ctx.reply.Integer(deleted);
 }
+
+void CmdDel(CommandContext& ctx) {
+  DeleteKeys(ctx, ctx.server.config().Int("lazyfree-lazy-user-del") != 0);
+}
+
+void CmdUnlink(CommandContext& ctx) { DeleteKeys(ctx, true); }
 
 void CmdExists(CommandContext& ctx) {
   engine::DbView view = NoTouchView(ctx);
@@ -190,6 +196,9 @@ void CmdSwapDb(CommandContext& ctx) {
     va.TouchAllWatched(&vb);
     vb.TouchAllWatched(&va);
     engine.SwapDbs(static_cast<int>(a), static_cast<int>(b));
+    // Clients blocked on a key stay with their database index and may now find it filled.
+    va.NoteWaitedKeysReady();
+    vb.NoteWaitedKeysReady();
   }
   engine.AddDirty(1);
   ctx.reply.Ok();
@@ -614,13 +623,12 @@ void RegisterKeyCommands(CommandRegistry& r) {
          "that holds a string value is O(1).",
          nullptr,
          kMultiShard});
-  // UNLINK may later hand big values to a background thread; for now it frees them as DEL.
   r.Add({"unlink",
          -2,
          kWrite | kFast,
          "keyspace write fast",
          {{1, -1, 1, {"RM", "DELETE"}}},
-         CmdDel,
+         CmdUnlink,
          "Asynchronously deletes one or more keys.",
          "4.0.0",
          "generic",

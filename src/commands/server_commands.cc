@@ -36,12 +36,6 @@ std::string Upper(std::string_view s) {
   return out;
 }
 
-void ReplySubcommandSyntaxError(CommandContext& ctx) {
-  ctx.reply.Error(absl::StrCat("ERR unknown subcommand or wrong number of arguments for '",
-                               std::string(ctx.arg(1).substr(0, 128)), "'. Try ", Upper(ctx.arg(0)),
-                               " HELP."));
-}
-
 // Errors handed back by the server may come with or without their "ERR "-style prefix.
 void ReplyErrorText(CommandContext& ctx, const std::string& err) {
   size_t space = err.find(' ');
@@ -180,6 +174,12 @@ LegacyRange ComputeLegacyRange(const CommandSpec& spec) {
   if (specs.empty()) return r;
   if (specs.size() == 1) {
     const KeySpec& ks = specs[0];
+    // Keys after a keyword or counted by a numkeys argument have no fixed position (Redis:
+    // movablekeys, 0 0 0).
+    if (!ks.keyword.empty()) {
+      r.movable = true;
+      return r;
+    }
     r.first = ks.begin_index;
     r.last = ks.last_key >= 0 ? ks.begin_index + ks.last_key : ks.last_key;
     r.step = ks.key_step;
@@ -191,7 +191,8 @@ LegacyRange ComputeLegacyRange(const CommandSpec& spec) {
   int prev_last = 0;
   for (const KeySpec& ks : specs) {
     // Only plain consecutive ranges merge into one triple; anything else makes it movable.
-    if (ks.key_step != 1 || (prev_last != 0 && prev_last != ks.begin_index - 1)) {
+    if (!ks.keyword.empty() || ks.key_step != 1 ||
+        (prev_last != 0 && prev_last != ks.begin_index - 1)) {
       r.movable = true;
       continue;
     }
@@ -215,17 +216,31 @@ LegacyRange ComputeLegacyRange(const CommandSpec& spec) {
 void ReplyKeySpecs(ReplyBuilder& r, const CommandSpec& spec) {
   r.SetLen(static_cast<int64_t>(spec.key_specs.size()));
   for (const KeySpec& ks : spec.key_specs) {
-    r.MapLen(3);
+    r.MapLen(ks.notes.empty() ? 3 : 4);
+    if (!ks.notes.empty()) {
+      r.Bulk("notes");
+      r.Bulk(ks.notes);
+    }
     r.Bulk("flags");
     ReplyFlagSet(r, KeyFlagBits(ks), kKeyFlagNames);
     r.Bulk("begin_search");
     r.MapLen(2);
     r.Bulk("type");
-    r.Bulk("index");
-    r.Bulk("spec");
-    r.MapLen(1);
-    r.Bulk("index");
-    r.Integer(ks.begin_index);
+    if (ks.keyword.empty()) {
+      r.Bulk("index");
+      r.Bulk("spec");
+      r.MapLen(1);
+      r.Bulk("index");
+      r.Integer(ks.begin_index);
+    } else {
+      r.Bulk("keyword");
+      r.Bulk("spec");
+      r.MapLen(2);
+      r.Bulk("keyword");
+      r.Bulk(ks.keyword);
+      r.Bulk("startfrom");
+      r.Integer(ks.keyword_from);
+    }
     r.Bulk("find_keys");
     r.MapLen(2);
     r.Bulk("type");
@@ -249,7 +264,7 @@ void ReplyKeySpecs(ReplyBuilder& r, const CommandSpec& spec) {
     r.Bulk("keystep");
     r.Integer(ks.key_step);
     r.Bulk("limit");
-    r.Integer(0);
+    r.Integer(ks.limit);
   }
 }
 

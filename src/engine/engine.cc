@@ -41,14 +41,53 @@ Engine::Engine(int num_shards, int num_dbs) : num_dbs_(num_dbs), shard_bits_(0) 
   expire_cursor_db_.assign(num_shards, 0);
 }
 
-Engine::~Engine() = default;
+Engine::~Engine() {
+  if (lazyfree_thread_.joinable()) {
+    {
+      std::lock_guard lock(lazyfree_mu_);
+      lazyfree_stop_ = true;
+    }
+    lazyfree_cv_.notify_one();
+    lazyfree_thread_.join();
+  }
+}
 
 int Engine::ShardOf(std::string_view key) const {
   return static_cast<int>(KeyHashSlot(key) & (shards_.size() - 1));
 }
 
+void Engine::LazyFreeLoop() {
+  std::unique_lock lock(lazyfree_mu_);
+  for (;;) {
+    lazyfree_cv_.wait(lock, [this] { return lazyfree_stop_ || !lazyfree_queue_.empty(); });
+    if (lazyfree_queue_.empty()) return;
+    std::vector<std::function<void()>> jobs;
+    jobs.swap(lazyfree_queue_);
+    lock.unlock();
+    for (auto& job : jobs) {
+      job();
+      lazyfree_pending_.fetch_sub(1, std::memory_order_relaxed);
+      lazyfreed_.fetch_add(1, std::memory_order_relaxed);
+    }
+    lock.lock();
+  }
+}
+
 void Engine::FreeInBackground(std::vector<Table> tables) {
-  std::thread([t = std::move(tables)]() mutable { t.clear(); }).detach();
+  auto owned = std::make_shared<std::vector<Table>>(std::move(tables));
+  std::lock_guard lock(lazyfree_mu_);
+  if (!lazyfree_thread_.joinable()) lazyfree_thread_ = std::thread([this] { LazyFreeLoop(); });
+  lazyfree_pending_.fetch_add(1, std::memory_order_relaxed);
+  lazyfree_queue_.push_back([owned] { owned->clear(); });
+  lazyfree_cv_.notify_one();
+}
+
+void Engine::FreeInBackground(Entry* e) {
+  std::lock_guard lock(lazyfree_mu_);
+  if (!lazyfree_thread_.joinable()) lazyfree_thread_ = std::thread([this] { LazyFreeLoop(); });
+  lazyfree_pending_.fetch_add(1, std::memory_order_relaxed);
+  lazyfree_queue_.push_back([e] { Entry::Destroy(e); });
+  lazyfree_cv_.notify_one();
 }
 
 int64_t Engine::KeyCount(int db) {
@@ -280,13 +319,21 @@ Entry* DbView::ResizeString(Entry* e, size_t new_len) {
   return fresh;
 }
 
-bool DbView::Delete(std::string_view key) {
+bool DbView::Delete(std::string_view key, bool lazy) {
   int s;
   DbTable& t = Table(key, &s);
   Entry* e = ExpireIfNeeded(t, s, t.keys.Find(key));
   if (e == nullptr) return false;
   std::string k(key);
-  DeleteEntry(t, e);
+  // As Redis's LAZYFREE_THRESHOLD: freeing up to 64 elements inline is cheaper than a hand-off.
+  constexpr size_t kLazyFreeThreshold = 64;
+  if (lazy && e->is_object() && e->object()->Size() > kLazyFreeThreshold) {
+    if (e->has_expire()) t.RemoveExpire(e);
+    t.keys.Unlink(k);
+    engine_.FreeInBackground(e);
+  } else {
+    DeleteEntry(t, e);
+  }
   Modified(k);
   return true;
 }
@@ -374,9 +421,38 @@ int DbView::LfuDecayed(const Entry* e) const {
   return periods >= e->lfu_counter ? 0 : e->lfu_counter - static_cast<int>(periods);
 }
 
+std::vector<ReadyKey>& ThreadReadyKeys() {
+  thread_local std::vector<ReadyKey> ready;
+  return ready;
+}
+
+void DbView::AddWaiter(std::string_view key, std::shared_ptr<Waiter> w) {
+  Table(key).waiters[std::string(key)].push_back(std::move(w));
+}
+
+void DbView::RemoveWaiter(std::string_view key, const Waiter* w) {
+  DbTable& t = Table(key);
+  auto it = t.waiters.find(absl::string_view(key.data(), key.size()));
+  if (it == t.waiters.end()) return;
+  std::erase_if(it->second, [w](const auto& q) { return q.get() == w; });
+  if (it->second.empty()) t.waiters.erase(it);
+}
+
+std::deque<std::shared_ptr<Waiter>>* DbView::Waiters(std::string_view key) {
+  DbTable& t = Table(key);
+  auto it = t.waiters.find(absl::string_view(key.data(), key.size()));
+  return it == t.waiters.end() ? nullptr : &it->second;
+}
+
 void DbView::Modified(std::string_view key) {
   engine_.AddDirty(1);
   DbTable& t = Table(key);
+  if (!t.waiters.empty() && t.waiters.contains(absl::string_view(key.data(), key.size()))) {
+    auto& ready = ThreadReadyKeys();
+    bool listed = false;
+    for (const ReadyKey& r : ready) listed |= r.db == db_ && r.key == key;
+    if (!listed) ready.push_back({db_, std::string(key)});
+  }
   if (t.watched.empty()) return;
   auto it = t.watched.find(absl::string_view(key.data(), key.size()));
   if (it == t.watched.end()) return;
@@ -440,7 +516,17 @@ void DbView::TouchAllWatched(const DbView* other) {
   }
 }
 
+void DbView::NoteWaitedKeysReady() {
+  auto& ready = ThreadReadyKeys();
+  for (int s = 0; s < engine_.num_shards(); ++s) {
+    for (const auto& [key, queue] : engine_.shard(s).db(db_).waiters) {
+      ready.push_back({db_, key});
+    }
+  }
+}
+
 void DbView::Flush(bool async) {
+  NoteWaitedKeysReady();
   std::vector<engine::Table> dropped;
   for (int s = 0; s < engine_.num_shards(); ++s) {
     DbTable& t = engine_.shard(s).db(db_);

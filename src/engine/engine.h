@@ -7,11 +7,13 @@
 #include <absl/container/inlined_vector.h>
 
 #include <atomic>
+#include <condition_variable>
 #include <cstdint>
 #include <functional>
 #include <memory>
 #include <string>
 #include <string_view>
+#include <thread>
 #include <vector>
 
 #include "common/per_thread_counter.h"
@@ -43,8 +45,13 @@ class Engine {
   void AddDirty(int64_t n) { dirty_.Add(0, n); }
   int64_t dirty() const { return dirty_.Sum(0); }
 
-  // Frees entries on a helper thread (FLUSHALL ASYNC, UNLINK of big values).
+  // Frees entries on the lazy-free thread (FLUSHALL ASYNC, UNLINK of big values), never on an
+  // event loop.
   void FreeInBackground(std::vector<Table> tables);
+  void FreeInBackground(Entry* e);
+  // Objects handed to the lazy-free thread and not freed yet / freed so far (INFO).
+  int64_t lazyfree_pending() const { return lazyfree_pending_.load(std::memory_order_relaxed); }
+  int64_t lazyfreed() const { return lazyfreed_.load(std::memory_order_relaxed); }
 
   // One bounded round of active expiry over the shards [first, first+count) with a step
   // (each event loop owns every step-th shard). Stops at deadline_us. Returns keys expired.
@@ -91,6 +98,15 @@ class Engine {
   std::atomic<bool> active_expire_{true};
   std::atomic<int64_t> expire_paused_until_ms_{0};
   std::vector<int> expire_cursor_db_;  // per shard: which db active expiry looks at next
+
+  void LazyFreeLoop();
+  std::mutex lazyfree_mu_;
+  std::condition_variable lazyfree_cv_;
+  std::vector<std::function<void()>> lazyfree_queue_;
+  bool lazyfree_stop_ = false;
+  std::atomic<int64_t> lazyfree_pending_{0};
+  std::atomic<int64_t> lazyfreed_{0};
+  std::thread lazyfree_thread_;
 };
 
 // The shards one command (or one EXEC / script) holds, locked in ascending order: the only
@@ -155,7 +171,8 @@ class DbView {
   // bytes are valid to modify through Entry::val_data() until the next call.
   Entry* ResizeString(Entry* e, size_t new_len);
 
-  bool Delete(std::string_view key);
+  // Deletes key; lazy hands a big structure to the lazy-free thread (UNLINK, lazyfree-*).
+  bool Delete(std::string_view key, bool lazy = false);
   // Sets (at_ms >= 0) or removes (-1) the TTL of e; returns the (possibly moved) entry.
   Entry* SetExpire(Entry* e, int64_t at_ms);
 
@@ -169,6 +186,15 @@ class DbView {
   // The commit path of every write: WATCH invalidation and dirtiness; later issues hang
   // keyspace notifications, AOF propagation and blocked-client wake-ups here.
   void Modified(std::string_view key);
+
+  // Blocked clients: queues w on key (dropping waiters that are no longer waiting), or takes
+  // it off. Waiters(key) is null when nobody waits there.
+  void AddWaiter(std::string_view key, std::shared_ptr<Waiter> w);
+  void RemoveWaiter(std::string_view key, const Waiter* w);
+  std::deque<std::shared_ptr<Waiter>>* Waiters(std::string_view key);
+  // After SWAPDB or FLUSHDB replaced this database's keys wholesale: every key someone waits on
+  // here is checked again (all shards locked).
+  void NoteWaitedKeysReady();
 
   // WATCH registration on key in this database; expired_at_watch as Redis's watchedKey.expired.
   void Watch(std::string_view key, WatchClient* client);

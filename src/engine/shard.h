@@ -6,10 +6,13 @@
 
 #include <atomic>
 #include <cstdint>
+#include <deque>
+#include <memory>
 #include <mutex>
 #include <string>
 #include <vector>
 
+#include "engine/blocking.h"
 #include "engine/table.h"
 
 namespace weir::engine {
@@ -33,6 +36,8 @@ struct DbTable {
   std::vector<Entry*> expires;
   size_t expire_cursor = 0;  // where active expiry resumes in `expires`
   absl::flat_hash_map<std::string, std::vector<Watcher>> watched;
+  // Clients blocked on a key (BLPOP, XREAD BLOCK...), first come first served.
+  absl::flat_hash_map<std::string, std::deque<std::shared_ptr<Waiter>>> waiters;
 
   void AddExpire(Entry* e);
   void RemoveExpire(Entry* e);

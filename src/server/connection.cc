@@ -7,6 +7,7 @@
 
 #include <cerrno>
 
+#include "commands/blocking.h"
 #include "engine/engine.h"
 #include "server/server.h"
 
@@ -25,6 +26,7 @@ Connection::Connection(Server& server, EventLoop& loop, int fd, uint64_t id, std
       laddr_(std::move(laddr)),
       created_ms_(engine::NowMs()) {
   session_.id = id;
+  session_.loop = loop.index();
   session_.authenticated = !server.auth_required();
   session_.created_ms = created_ms_;
   last_ms_ = created_ms_;
@@ -44,6 +46,15 @@ void Connection::Close() {
   if (closing_) return;
   closing_ = true;
   if (paused_) server_.CountBlocked(-1);
+  if (blocked()) {
+    // If a serving thread claimed the waiter first, its reply finds us gone and is dropped,
+    // as a reply to a client that disconnected.
+    session_.blocked->TryCancel();
+    commands::UnlinkBlocked(server_.engine(), *session_.blocked);
+    server_.RemoveBlocked(session_.blocked.get());
+    session_.blocked.reset();
+    server_.CountBlocked(-1);
+  }
   loop_.Remove(fd_);
   server_.Unregister(this);
   loop_.AfterBatch([this] { delete this; });
@@ -53,11 +64,16 @@ void Connection::OnEvents(uint32_t events) {
   if (closing_) return;
   if (events & EPOLLOUT) Flush();
   if (closing_) return;
+  // A blocked client reads nothing; only a hang-up is watched for, to drop it at once.
+  if (blocked() && (events & (EPOLLRDHUP | EPOLLHUP | EPOLLERR))) {
+    Close();
+    return;
+  }
   if (events & (EPOLLIN | EPOLLERR | EPOLLHUP)) ReadInput();
 }
 
 void Connection::ReadInput() {
-  if (paused_) return;
+  if (paused_ || blocked()) return;
   // Keep reading while the kernel has data, but bound the work per event for fairness.
   for (int round = 0; round < 4 && !closing_; ++round) {
     size_t pending = parser_.BulkBytesPending(in_.view(in_pos_));
@@ -85,7 +101,7 @@ void Connection::ReadInput() {
 }
 
 void Connection::ProcessInput() {
-  while (!closing_ && !close_after_flush_ && !paused_ && in_pos_ < in_.size()) {
+  while (!closing_ && !close_after_flush_ && !paused_ && !blocked() && in_pos_ < in_.size()) {
     if (!HandleRequest()) break;
   }
   // Drop consumed input; keep the unconsumed tail at the front for the parser.
@@ -128,6 +144,12 @@ bool Connection::HandleRequest() {
       UpdateInterest();
       return false;
     }
+    if (outcome == commands::Dispatcher::Outcome::kBlocked) {
+      in_pos_ += parser_.consumed();
+      parser_.Reset();
+      StartBlock();
+      return false;
+    }
     using RM = commands::Session::ReplyMode;
     if (session_.reply_mode == RM::kOff) {
       out_.resize(mark);
@@ -154,6 +176,75 @@ void Connection::Resume() {
     Flush();
     if (!closing_ && !paused_) ReadInput();
   }
+}
+
+void Connection::StartBlock() {
+  server_.CountBlocked(1);
+  server_.AddBlocked(session_.blocked);
+  if (session_.blocked->deadline_ms > 0) ArmBlockTimer(session_.blocked->deadline_ms);
+  UpdateInterest();
+}
+
+void Connection::ArmBlockTimer(int64_t at_ms) {
+  std::weak_ptr<commands::BlockedClient> weak = session_.blocked;
+  Server* server = &server_;
+  uint64_t id = session_.id;
+  loop_.AddTimer(at_ms, [server, id, weak] {
+    auto b = weak.lock();
+    if (b == nullptr) return;
+    if (Connection* c = server->FindClient(id)) c->OnBlockTimeout(b.get());
+  });
+}
+
+void Connection::FinishBlock(std::string_view reply) {
+  commands::UnlinkBlocked(server_.engine(), *session_.blocked);
+  server_.RemoveBlocked(session_.blocked.get());
+  session_.blocked.reset();
+  server_.CountBlocked(-1);
+  using RM = commands::Session::ReplyMode;
+  if (session_.reply_mode == RM::kOn) {
+    out_.append(reply);
+  } else if (session_.reply_mode == RM::kSkipThis) {
+    session_.reply_mode = RM::kOn;
+  }
+  if (session_.close_after_reply) close_after_flush_ = true;
+  last_ms_.store(engine::NowMs(), std::memory_order_relaxed);
+  UpdateInterest();
+  ProcessInput();
+  if (closing_) return;
+  Flush();
+  if (!closing_ && !paused_ && !blocked()) ReadInput();
+}
+
+void Connection::OnServed(const commands::BlockedClient* b, std::string_view reply) {
+  if (closing_ || session_.blocked.get() != b) return;
+  FinishBlock(reply);
+}
+
+void Connection::OnRetry(const commands::BlockedClient* b) {
+  if (closing_ || session_.blocked.get() != b) return;
+  std::string out;
+  if (server_.dispatcher().RetryBlocked(*session_.blocked, &out)) FinishBlock(out);
+}
+
+void Connection::OnBlockTimeout(const commands::BlockedClient* b) {
+  if (closing_ || session_.blocked.get() != b) return;
+  if (!session_.blocked->TryCancel()) {
+    // A serving thread holds the waiter right now: it either replies, or lets go and leaves it
+    // waiting, so look again shortly.
+    ArmBlockTimer(engine::NowMs() + 1);
+    return;
+  }
+  std::string out;
+  protocol::ReplyBuilder reply(&out);
+  reply.set_resp3(session_.resp == 3);
+  reply.NullArray();
+  FinishBlock(out);
+}
+
+void Connection::EndBlock(const commands::BlockedClient* b, std::string_view reply) {
+  if (closing_ || session_.blocked.get() != b) return;
+  FinishBlock(reply);
 }
 
 void Connection::Flush() {
@@ -184,7 +275,11 @@ void Connection::Flush() {
 void Connection::UpdateInterest() {
   // A paused connection stops reading (level-triggered EPOLLIN would otherwise spin).
   uint32_t events = 0;
-  if (!paused_) events |= EPOLLIN;
+  if (blocked()) {
+    events |= EPOLLRDHUP;
+  } else if (!paused_) {
+    events |= EPOLLIN;
+  }
   if (out_pos_ < out_.size()) events |= EPOLLOUT;
   if (events == interest_) return;
   interest_ = events;

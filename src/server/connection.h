@@ -36,6 +36,13 @@ class Connection {
   void Close();
   // Resumes processing input after a client pause ended.
   void Resume();
+  // Blocking commands (commands/blocking.h), on this connection's loop thread: a serving thread
+  // delivered the reply; a serving thread asks us to run the command again ourselves; the
+  // deadline passed; the wait ended another way (CLIENT UNBLOCK) with this reply.
+  void OnServed(const commands::BlockedClient* b, std::string_view reply);
+  void OnRetry(const commands::BlockedClient* b);
+  void OnBlockTimeout(const commands::BlockedClient* b);
+  void EndBlock(const commands::BlockedClient* b, std::string_view reply);
   // Idle check for `timeout`: closes the connection if idle longer than max_idle_s.
   void CheckIdle(int64_t now_ms, int64_t max_idle_s);
 
@@ -52,6 +59,11 @@ class Connection {
   bool HandleRequest();  // false: stop processing (paused or closing)
   void Flush();
   void UpdateInterest();
+  void StartBlock();
+  void ArmBlockTimer(int64_t at_ms);
+  // Leaves the blocked state: unlinks the waiter, appends the reply, goes on with the input.
+  void FinishBlock(std::string_view reply);
+  bool blocked() const { return session_.blocked != nullptr; }
 
   Server& server_;
   EventLoop& loop_;

@@ -4,12 +4,19 @@
 #include <sys/eventfd.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <chrono>
 #include <stdexcept>
 
 namespace weir::server {
 
 namespace {
+int64_t WallMs() {
+  return std::chrono::duration_cast<std::chrono::milliseconds>(
+             std::chrono::system_clock::now().time_since_epoch())
+      .count();
+}
+
 int64_t MonotonicMs() {
   return std::chrono::duration_cast<std::chrono::milliseconds>(
              std::chrono::steady_clock::now().time_since_epoch())
@@ -78,13 +85,18 @@ void EventLoop::Run() {
   int64_t next_tick = MonotonicMs() + tick_interval_ms_;
   while (!stop_.load(std::memory_order_relaxed)) {
     int64_t now = MonotonicMs();
-    int timeout = next_tick > now ? static_cast<int>(next_tick - now) : 0;
-    int n = epoll_wait(epfd_, events, kMaxEvents, timeout);
+    int64_t timeout = next_tick > now ? next_tick - now : 0;
+    if (!timers_.empty()) {
+      int64_t until_timer = timers_.begin()->first - WallMs();
+      timeout = std::max<int64_t>(0, std::min(timeout, until_timer));
+    }
+    int n = epoll_wait(epfd_, events, kMaxEvents, static_cast<int>(timeout));
     for (int i = 0; i < n; ++i) {
       auto* handler = static_cast<IoHandler*>(events[i].data.ptr);
       (*handler)(events[i].events);
     }
     RunAfterBatch();
+    if (!timers_.empty()) RunDueTimers();
     now = MonotonicMs();
     if (now >= next_tick) {
       if (tick_) tick_();
@@ -93,6 +105,16 @@ void EventLoop::Run() {
     }
   }
   DrainMailbox();
+  RunAfterBatch();
+}
+
+void EventLoop::RunDueTimers() {
+  int64_t now = WallMs();
+  while (!timers_.empty() && timers_.begin()->first <= now) {
+    auto fn = std::move(timers_.begin()->second);
+    timers_.erase(timers_.begin());
+    fn();
+  }
   RunAfterBatch();
 }
 

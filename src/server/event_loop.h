@@ -5,7 +5,9 @@
 #include <sys/epoll.h>
 
 #include <atomic>
+#include <cstdint>
 #include <functional>
+#include <map>
 #include <mutex>
 #include <thread>
 #include <vector>
@@ -34,6 +36,10 @@ class EventLoop {
   void SetTick(std::function<void()> fn) { tick_ = std::move(fn); }
   void set_tick_interval_ms(int ms) { tick_interval_ms_ = ms; }
 
+  // Runs fn on this loop's thread once the wall clock (engine::NowMs) reaches at_ms. Called
+  // from the loop's own thread. Timers are not cancelled: fn checks whether it still matters.
+  void AddTimer(int64_t at_ms, std::function<void()> fn) { timers_.emplace(at_ms, std::move(fn)); }
+
   // Runs fn after the current batch of events: objects whose handlers may still be pending in
   // this batch (a closed connection) are destroyed through here.
   void AfterBatch(std::function<void()> fn) { after_batch_.push_back(std::move(fn)); }
@@ -46,6 +52,7 @@ class EventLoop {
  private:
   void DrainMailbox();
   void RunAfterBatch();
+  void RunDueTimers();
 
   int index_;
   int epfd_;
@@ -55,6 +62,7 @@ class EventLoop {
   std::mutex mailbox_mu_;
   std::vector<std::function<void()>> mailbox_;
   std::vector<std::function<void()>> after_batch_;
+  std::multimap<int64_t, std::function<void()>> timers_;
   std::function<void()> tick_;
   int tick_interval_ms_ = 100;
   std::thread::id thread_id_;

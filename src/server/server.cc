@@ -17,6 +17,7 @@
 #include <random>
 #include <thread>
 
+#include "commands/blocking.h"
 #include "commands/transactions.h"
 #include "common/glob.h"
 #include "common/memory.h"
@@ -311,6 +312,10 @@ std::string Server::ClientLine(const Connection& c) {
   uint32_t f = s.shown_flags.load(std::memory_order_relaxed);
   std::string flags;
   if (f & commands::Session::kShowMulti) flags += 'x';
+  {
+    std::lock_guard lock(blocked_mu_);
+    if (blocked_.contains(s.id)) flags += 'b';
+  }
   if (f & commands::Session::kShowDirtyCas) flags += 'd';
   if (c.laddr() == unix_path_ && !unix_path_.empty()) flags += 'U';
   if (f & commands::Session::kShowNoEvict) flags += 'e';
@@ -414,6 +419,59 @@ int Server::KillClients(const ClientFilter& filter, const commands::Session& sel
     }
   }
   return static_cast<int>(victims.size());
+}
+
+Connection* Server::FindClient(uint64_t id) {
+  std::lock_guard lock(clients_mu_);
+  auto it = clients_.find(id);
+  return it == clients_.end() ? nullptr : it->second;
+}
+
+void Server::AddBlocked(std::shared_ptr<commands::BlockedClient> b) {
+  std::lock_guard lock(blocked_mu_);
+  blocked_[b->client_id] = std::move(b);
+}
+
+void Server::RemoveBlocked(const commands::BlockedClient* b) {
+  std::lock_guard lock(blocked_mu_);
+  auto it = blocked_.find(b->client_id);
+  if (it != blocked_.end() && it->second.get() == b) blocked_.erase(it);
+}
+
+void Server::DeliverToBlocked(std::shared_ptr<commands::BlockedClient> b, std::string reply) {
+  loops_[b->loop]->Post([this, b, reply = std::move(reply)] {
+    if (Connection* c = FindClient(b->client_id)) c->OnServed(b.get(), reply);
+  });
+}
+
+void Server::RetryBlocked(std::shared_ptr<commands::BlockedClient> b) {
+  loops_[b->loop]->Post([this, b] {
+    if (Connection* c = FindClient(b->client_id)) c->OnRetry(b.get());
+  });
+}
+
+bool Server::UnblockClient(uint64_t id, bool with_error) {
+  std::shared_ptr<commands::BlockedClient> b;
+  {
+    std::lock_guard lock(blocked_mu_);
+    auto it = blocked_.find(id);
+    if (it == blocked_.end()) return false;
+    b = it->second;
+  }
+  if (!b->TryCancel()) return false;
+  std::string reply;
+  protocol::ReplyBuilder builder(&reply);
+  builder.set_resp3(b->resp == 3);
+  if (with_error) {
+    builder.Error(protocol::errors::kUnblocked);
+    dispatcher_->CountError(protocol::errors::kUnblocked);
+  } else {
+    builder.NullArray();
+  }
+  loops_[b->loop]->Post([this, b, reply = std::move(reply)] {
+    if (Connection* c = FindClient(b->client_id)) c->EndBlock(b.get(), reply);
+  });
+  return true;
 }
 
 void Server::PauseClients(int64_t until_ms, bool writes_only) {

@@ -44,6 +44,11 @@ class Server : public commands::ServerApi {
   bool auth_required() const;
   // Clients held by CLIENT PAUSE count as blocked in INFO (blocked_clients), as in Redis.
   void CountBlocked(int delta) { blocked_clients_.fetch_add(delta, std::memory_order_relaxed); }
+  // Clients waiting in a blocking command, by id, for CLIENT UNBLOCK.
+  void AddBlocked(std::shared_ptr<commands::BlockedClient> b);
+  void RemoveBlocked(const commands::BlockedClient* b);
+  // The connection with this id; only for use on that connection's own loop thread.
+  Connection* FindClient(uint64_t id);
 
   // commands::ServerApi
   Config& config() override { return config_; }
@@ -61,6 +66,9 @@ class Server : public commands::ServerApi {
   int64_t LastSaveTime() override { return last_save_; }
   bool RewriteConfig(std::string* err) override;
   void ConfigChanged(std::string_view name) override;
+  void DeliverToBlocked(std::shared_ptr<commands::BlockedClient> b, std::string reply) override;
+  void RetryBlocked(std::shared_ptr<commands::BlockedClient> b) override;
+  bool UnblockClient(uint64_t id, bool with_error) override;
 
  private:
   struct Listener {
@@ -92,6 +100,8 @@ class Server : public commands::ServerApi {
   enum NetCounter { kNetInput = 0, kNetOutput = 1 };
   PerThreadCounters<2> net_bytes_;
   std::atomic<int64_t> blocked_clients_{0};
+  std::mutex blocked_mu_;
+  std::map<uint64_t, std::shared_ptr<commands::BlockedClient>> blocked_;
   const std::atomic<int64_t>* query_buffer_limit_;
   const std::atomic<int64_t>* max_bulk_len_;
   std::atomic<bool> stopping_{false};

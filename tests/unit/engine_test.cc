@@ -165,6 +165,46 @@ TEST(Engine, WatchIsInvalidatedByWrites) {
   db.Unwatch("w", &client);
 }
 
+TEST(Engine, WritesToWaitedKeysAreListedReadyOnceInOrder) {
+  Engine engine(16, 16);
+  LockSet locks(engine);
+  locks.AddAll();
+  locks.Lock();
+  DbView db(engine, 0, NowMs());
+  auto& ready = ThreadReadyKeys();
+  ready.clear();
+  auto w = std::make_shared<Waiter>();
+  w->keys = {"a", "b"};
+  db.AddWaiter("a", w);
+  db.AddWaiter("b", w);
+  db.SetString("unwaited", "1", ExpireMode::kClear);
+  EXPECT_TRUE(ready.empty());
+  db.SetString("b", "1", ExpireMode::kClear);
+  db.SetString("a", "1", ExpireMode::kClear);
+  db.SetString("b", "2", ExpireMode::kClear);
+  // The same key in another database is another key.
+  db.WithDb(1).SetString("a", "1", ExpireMode::kClear);
+  ASSERT_EQ(ready.size(), 2u);
+  EXPECT_EQ(ready[0].key, "b");
+  EXPECT_EQ(ready[1].key, "a");
+  ASSERT_NE(db.Waiters("a"), nullptr);
+  EXPECT_EQ(db.Waiters("a")->front(), w);
+  db.RemoveWaiter("a", w.get());
+  db.RemoveWaiter("b", w.get());
+  EXPECT_EQ(db.Waiters("a"), nullptr);
+  EXPECT_EQ(db.Waiters("b"), nullptr);
+  ready.clear();
+}
+
+TEST(Waiter, ExactlyOneOfClaimAndCancelWins) {
+  Waiter w;
+  EXPECT_TRUE(w.TryClaim());
+  EXPECT_FALSE(w.TryCancel());
+  w.Release();
+  EXPECT_TRUE(w.TryCancel());
+  EXPECT_FALSE(w.TryClaim());
+}
+
 TEST(LockSet, LocksInAscendingOrderAndUnlocks) {
   Engine engine(16, 16);
   {

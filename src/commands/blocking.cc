@@ -1,0 +1,100 @@
+// Blocked clients: registration on keys, serving after writes, unlinking.
+#include "commands/blocking.h"
+
+#include <algorithm>
+
+#include "commands/dispatcher.h"
+
+namespace weir::commands {
+
+std::shared_ptr<BlockedClient> RegisterBlocked(engine::DbView& db, const Session& session,
+                                               const CommandSpec& spec, ArgList args,
+                                               BlockRequest& request) {
+  auto b = std::make_shared<BlockedClient>();
+  b->db = db.index();
+  b->type = request.type;
+  b->wake_on_missing = request.wake_on_missing;
+  b->keys = std::move(request.keys);
+  // A key named twice (BLPOP k k 0) is queued once.
+  std::sort(b->keys.begin(), b->keys.end());
+  b->keys.erase(std::unique(b->keys.begin(), b->keys.end()), b->keys.end());
+  b->client_id = session.id;
+  b->loop = session.loop;
+  b->resp = session.resp;
+  b->spec = &spec;
+  if (request.rerun_args.empty()) {
+    b->args.assign(args.begin(), args.end());
+  } else {
+    b->args = std::move(request.rerun_args);
+  }
+  b->deadline_ms = request.deadline_ms;
+  for (const std::string& key : b->keys) db.AddWaiter(key, b);
+  return b;
+}
+
+namespace {
+
+// Makes sure every shard the waiter's command touches is held: by the writer's LockSet, by an
+// earlier try-lock (listed in extra), or by a try-lock now. False when one is busy.
+bool HoldShardsOf(engine::Engine& engine, const BlockedClient& b, engine::LockSet& locks,
+                  std::vector<int>& extra) {
+  std::vector<std::string_view> args(b.args.begin(), b.args.end());
+  std::vector<int> indexes;
+  b.spec->KeyIndexes(args, &indexes);
+  for (int i : indexes) {
+    int shard = engine.ShardOf(args[i]);
+    if (locks.Holds(shard) || std::find(extra.begin(), extra.end(), shard) != extra.end()) {
+      continue;
+    }
+    // Never wait for a lock here: the writer already holds others, out of order.
+    if (!engine.TryLockShard(shard)) return false;
+    extra.push_back(shard);
+  }
+  return true;
+}
+
+}  // namespace
+
+void ServeReadyKeys(Dispatcher& dispatcher, engine::LockSet& locks) {
+  auto& ready = engine::ThreadReadyKeys();
+  if (ready.empty()) return;
+  engine::Engine& engine = dispatcher.server().engine();
+  std::vector<int> extra;
+  // Serving a waiter writes too (a pop, BLMOVE's push), which may append more ready keys.
+  for (size_t i = 0; i < ready.size(); ++i) {
+    engine::ReadyKey rk = ready[i];
+    engine::DbView db(engine, rk.db, engine::NowMs());
+    auto* queue = db.Waiters(rk.key);
+    if (queue == nullptr) continue;
+    // Waiters only leave a queue on their own thread, after this one lets go of the lock.
+    std::vector<std::shared_ptr<engine::Waiter>> waiters(queue->begin(), queue->end());
+    for (const auto& w : waiters) {
+      auto b = std::static_pointer_cast<BlockedClient>(w);
+      if (b->state.load() != engine::Waiter::kWaiting) continue;
+      if (!b->ReadyFor(db.FindQuiet(rk.key))) continue;
+      if (!HoldShardsOf(engine, *b, locks, extra)) {
+        if (b->TryClaim()) dispatcher.server().RetryBlocked(b);
+        continue;
+      }
+      if (!b->TryClaim()) continue;
+      std::string out;
+      if (dispatcher.RunBlocked(*b, locks, &out)) {
+        dispatcher.server().DeliverToBlocked(b, std::move(out));
+      } else {
+        b->Release();
+      }
+    }
+  }
+  ready.clear();
+  for (int shard : extra) engine.UnlockShard(shard);
+}
+
+void UnlinkBlocked(engine::Engine& engine, const BlockedClient& b) {
+  engine::LockSet locks(engine);
+  for (const std::string& key : b.keys) locks.AddKey(key);
+  locks.Lock();
+  engine::DbView db(engine, b.db, engine::NowMs());
+  for (const std::string& key : b.keys) db.RemoveWaiter(key, &b);
+}
+
+}  // namespace weir::commands

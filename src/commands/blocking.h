@@ -1,0 +1,44 @@
+// Serving blocked clients. A blocking command that finds nothing to serve becomes a
+// BlockedClient queued on each of its keys (engine/blocking.h). A write to such a key records it
+// as ready; before the writer releases its shard locks, ServeReadyKeys runs each ready key's
+// waiters' commands again, in FIFO order, on the writer's thread, so a served pop is atomic with
+// the write that fed it (as Redis serves blocked clients right after the command). The reply
+// goes to the client's own event loop, which then unlinks the waiter from all its keys.
+#pragma once
+
+#include <cstdint>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "commands/command.h"
+#include "engine/blocking.h"
+
+namespace weir::commands {
+
+class Dispatcher;
+
+struct BlockedClient : engine::Waiter {
+  uint64_t client_id = 0;
+  int loop = 0;  // the event loop that owns the client
+  int resp = 2;
+  const CommandSpec* spec = nullptr;
+  std::vector<std::string> args;  // what runs when a write serves the client
+  int64_t deadline_ms = 0;        // 0: no timeout
+};
+
+// Builds the waiter for a command that asked to block and queues it on its keys (whose shards
+// the caller holds).
+std::shared_ptr<BlockedClient> RegisterBlocked(engine::DbView& db, const Session& session,
+                                               const CommandSpec& spec, ArgList args,
+                                               BlockRequest& request);
+
+// Runs the waiters of the keys this thread's writes made ready, while `locks` (the writer's) is
+// held. Waiters whose other keys live in shards the writer does not hold are locked with
+// try-lock, or handed back to their own loop to run there (ServerApi::RetryBlocked).
+void ServeReadyKeys(Dispatcher& dispatcher, engine::LockSet& locks);
+
+// On the client's own thread, with no locks held: takes the waiter off every key it waits on.
+void UnlinkBlocked(engine::Engine& engine, const BlockedClient& b);
+
+}  // namespace weir::commands
