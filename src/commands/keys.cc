@@ -13,6 +13,7 @@
 #include "commands/registry.h"
 #include "common/config.h"
 #include "common/glob.h"
+#include "common/memory.h"
 #include "common/numbers.h"
 #include "protocol/errors.h"
 
@@ -561,6 +562,25 @@ void CmdObjectFreq(CommandContext& ctx) {
   ctx.reply.Integer(ctx.db.LfuDecayed(e));
 }
 
+// MEMORY USAGE key [SAMPLES count]: the bytes of the key's entry and of its structure. Weir counts
+// exact sizes, so SAMPLES (how many elements Redis samples to estimate a big aggregate) is
+// checked as Redis checks it and otherwise ignored. Like Redis it reads without expiring.
+void CmdMemoryUsage(CommandContext& ctx) {
+  for (size_t j = 3; j < ctx.argc(); ++j) {
+    if (!EqualsIgnoreCase(ctx.arg(j), "samples") || j + 1 == ctx.argc()) {
+      return ReplySyntaxError(ctx);
+    }
+    int64_t samples;
+    if (!IntArg(ctx, ctx.arg(++j), &samples)) return;
+    if (samples < 0) return ReplySyntaxError(ctx);
+  }
+  Entry* e = ctx.db.Peek(ctx.arg(2));
+  if (e == nullptr) return ctx.reply.Null();
+  size_t bytes = mem::UsableSize(e);
+  if (e->is_object()) bytes += e->object()->MemoryUsage();
+  ctx.reply.Integer(static_cast<int64_t>(bytes));
+}
+
 void CmdObjectHelp(CommandContext& ctx) {
   ReplyHelp(ctx,
             {
@@ -805,6 +825,27 @@ void RegisterKeyCommands(CommandRegistry& r) {
          "O(N) where N is the number of keys that will be touched.",
          nullptr,
          kMultiShard});
+
+  r.Add({"memory",
+         -2,
+         0,
+         "slow",
+         {},
+         nullptr,
+         "A container for memory diagnostics commands.",
+         "4.0.0",
+         "server",
+         "Depends on subcommand."});
+  r.AddSubcommand("memory", {"usage",
+                             -3,
+                             kReadOnly,
+                             "read slow",
+                             {{2, 0, 1, {"RO"}}},
+                             CmdMemoryUsage,
+                             "Estimates the memory usage of a key.",
+                             "4.0.0",
+                             "server",
+                             "O(N) where N is the number of samples."});
 
   r.Add({"object",
          -2,

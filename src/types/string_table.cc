@@ -10,6 +10,7 @@
 #include <utility>
 
 #include "common/memory.h"
+#include "types/varint.h"
 
 namespace weir::types {
 
@@ -23,37 +24,6 @@ const uint64_t kHashSeed = [] {
   std::random_device rd;
   return (uint64_t{rd()} << 32) ^ rd();
 }();
-
-size_t VarintSize(uint64_t v) {
-  size_t n = 1;
-  while (v >= 0x80) {
-    v >>= 7;
-    ++n;
-  }
-  return n;
-}
-
-char* PutVarint(char* p, uint64_t v) {
-  while (v >= 0x80) {
-    *p++ = static_cast<char>((v & 0x7f) | 0x80);
-    v >>= 7;
-  }
-  *p++ = static_cast<char>(v);
-  return p;
-}
-
-const char* GetVarint(const char* p, uint64_t* v) {
-  uint64_t result = 0;
-  int shift = 0;
-  while (true) {
-    uint8_t byte = static_cast<uint8_t>(*p++);
-    result |= uint64_t{byte & 0x7fu} << shift;
-    if (byte < 0x80) break;
-    shift += 7;
-  }
-  *v = result;
-  return p;
-}
 
 size_t EncodedSize(std::string_view key, std::string_view value, bool with_values) {
   size_t n = VarintSize(key.size()) + key.size();
@@ -77,15 +47,15 @@ uint64_t NextRandom() {
 
 std::string_view StringTable::Element::key() const {
   uint64_t len;
-  const char* p = GetVarint(reinterpret_cast<const char*>(this), &len);
-  return {p, len};
+  const uint8_t* p = GetVarint(reinterpret_cast<const uint8_t*>(this), &len);
+  return {reinterpret_cast<const char*>(p), len};
 }
 
 std::string_view StringTable::Element::value() const {
   std::string_view k = key();
   uint64_t len;
-  const char* p = GetVarint(k.data() + k.size(), &len);
-  return {p, len};
+  const uint8_t* p = GetVarint(reinterpret_cast<const uint8_t*>(k.data() + k.size()), &len);
+  return {reinterpret_cast<const char*>(p), len};
 }
 
 uint64_t StringTable::HashOf(std::string_view key) {
@@ -177,9 +147,9 @@ const StringTable::Element* StringTable::Find(std::string_view key) const {
 }
 
 uintptr_t StringTable::NewElement(std::string_view key, std::string_view value, uint64_t hash) {
-  char* p = static_cast<char*>(mem::Allocate(EncodedSize(key, value, with_values_)));
+  uint8_t* p = static_cast<uint8_t*>(mem::Allocate(EncodedSize(key, value, with_values_)));
   element_bytes_ += mem::UsableSize(p);
-  char* w = PutVarint(p, key.size());
+  uint8_t* w = PutVarint(p, key.size());
   std::memcpy(w, key.data(), key.size());
   if (with_values_) {
     w = PutVarint(w + key.size(), value.size());
@@ -272,14 +242,16 @@ bool StringTable::Upsert(std::string_view key, std::string_view value) {
     return true;
   }
   uintptr_t s = slots_[i];
-  char* p = reinterpret_cast<char*>(const_cast<Element*>(ElementOf(s)));
+  void* p = const_cast<Element*>(ElementOf(s));
   std::string_view old_key = ElementOf(s)->key();
   size_t needed = EncodedSize(old_key, value, true);
   size_t usable = mem::UsableSize(p);
   // Rewrite in place when the allocation fits snugly; a much smaller value gets a smaller
   // allocation so one big value does not pin its memory forever.
   if (needed <= usable && usable <= needed + needed / 4 + 16) {
-    char* w = PutVarint(const_cast<char*>(old_key.data()) + old_key.size(), value.size());
+    uint8_t* w =
+        PutVarint(reinterpret_cast<uint8_t*>(const_cast<char*>(old_key.data())) + old_key.size(),
+                  value.size());
     std::memmove(w, value.data(), value.size());
     return false;
   }
