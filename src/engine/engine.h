@@ -76,7 +76,7 @@ class Engine {
   void set_active_expire_enabled(bool v) { active_expire_ = v; }
 
   // Keys that blocked clients wait on, and those of them with a waiter that a deletion also
-  // wakes (INFO total_blocking_keys / total_blocking_keys_on_nokey). Locks each shard in turn.
+  // wakes (INFO total_blocking_keys / total_blocking_keys_on_nokey). Every shard must be locked.
   struct BlockingKeys {
     int64_t keys = 0;
     int64_t keys_on_nokey = 0;

@@ -20,9 +20,6 @@ void Engine::SwapDbs(int a, int b) {
 Engine::BlockingKeys Engine::CountBlockingKeys() {
   BlockingKeys out;
   for (int s = 0; s < num_shards(); ++s) {
-    LockSet lock(*this);
-    lock.AddShard(s);
-    lock.Lock();
     for (int db = 0; db < num_dbs_; ++db) {
       for (const auto& [key, queue] : shards_[s]->db(db).waiters) {
         ++out.keys;
