@@ -556,8 +556,8 @@ void Server::AppendInfo(std::string_view section, std::string* out) {
               "client_recent_max_input_buffer:0\r\nclient_recent_max_output_buffer:0\r\n",
               "blocked_clients:", blocked_clients_.load(),
               "\r\ntracking_clients:0\r\nclients_in_timeout_table:0\r\n",
-              "total_blocking_keys:", blocking.keys, "\r\ntotal_blocking_keys_on_nokey:",
-              blocking.keys_on_nokey, "\r\n");
+              "total_blocking_keys:", blocking.keys,
+              "\r\ntotal_blocking_keys_on_nokey:", blocking.keys_on_nokey, "\r\n");
   } else if (section == "persistence") {
     StrAppend(
         out, "# Persistence\r\n", "loading:0\r\nasync_loading:0\r\ncurrent_cow_peak:0\r\n",
