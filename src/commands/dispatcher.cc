@@ -115,6 +115,12 @@ bool Dispatcher::RunBlocked(const BlockedClient& b, engine::LockSet& locks, std:
   return !again.requested;
 }
 
+void Dispatcher::CountUnblocked(const BlockedClient& b, bool failed) {
+  b.spec->stats.Add(CommandStats::kCalls, 1);
+  if (failed) b.spec->stats.Add(CommandStats::kFailed, 1);
+  counters_.Add(kTotalCommands, 1);
+}
+
 bool Dispatcher::RetryBlocked(BlockedClient& b, std::string* out) {
   std::vector<std::string_view> args(b.args.begin(), b.args.end());
   engine::LockSet locks(server_.engine());

@@ -34,6 +34,9 @@ class Dispatcher {
   // Runs a blocked client's command again under locks the caller holds, its reply into out.
   // False when it would block again (out is then meaningless).
   bool RunBlocked(const BlockedClient& b, engine::LockSet& locks, std::string* out);
+  // A blocked command that ended without being served (timeout, CLIENT UNBLOCK) is counted
+  // once then, as Redis's updateStatsOnUnblock; failed: it ended with an error.
+  void CountUnblocked(const BlockedClient& b, bool failed);
   // The same on the client's own thread, taking the command's locks itself; a client that
   // would block again goes back to waiting, in its place.
   bool RetryBlocked(BlockedClient& b, std::string* out);

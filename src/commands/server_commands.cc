@@ -174,7 +174,8 @@ LegacyRange ComputeLegacyRange(const CommandSpec& spec) {
   if (specs.empty()) return r;
   if (specs.size() == 1) {
     const KeySpec& ks = specs[0];
-    // Keys after a keyword have no fixed position (Redis: movablekeys, 0 0 0).
+    // Keys after a keyword or counted by a numkeys argument have no fixed position (Redis:
+    // movablekeys, 0 0 0).
     if (!ks.keyword.empty()) {
       r.movable = true;
       return r;

@@ -257,12 +257,12 @@ void CmdXReadGroup(CommandContext& ctx) {
       return ReplyNoGroup(ctx, key, a.group, " in XREADGROUP with GROUP option");
     }
     std::string_view arg = ctx.arg(a.first_key + n + i);
-    if (arg == "$" || arg == "+") {
-      return ctx.reply.Error(StrCat(
-          "ERR The ", arg,
-          " ID is meaningless in the context of XREADGROUP: you want to read the history of this "
-          "consumer by specifying a proper ID, or use the > ID to get new messages. The ",
-          arg, " ID would just return an empty result set."));
+    // ("+" is an invalid ID here, as in Redis 7.2; XREAD's "+" is a Redis 7.4 addition.)
+    if (arg == "$") {
+      return ctx.reply.Error(
+          "ERR The $ ID is meaningless in the context of XREADGROUP: you want to read the history "
+          "of this consumer by specifying a proper ID, or use the > ID to get new messages. The $ "
+          "ID would just return an empty result set.");
     }
     t.history = arg != ">";
     if (t.history && !ParseStrictId(ctx, arg, 0, &t.start)) return;

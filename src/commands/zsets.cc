@@ -19,6 +19,7 @@
 #include "common/numbers.h"
 #include "common/strings.h"
 #include "protocol/errors.h"
+#include "types/set.h"
 #include "types/zset.h"
 
 namespace weir::commands {
@@ -706,18 +707,26 @@ struct SetOpInput {
   bool is_zset() const { return e != nullptr && e->type == ObjType::kZSet; }
   size_t size() const { return e == nullptr ? 0 : e->object()->Size(); }
 
-  // TODO(sets): plain-set inputs. Complete SetOpInput::Find and SetOpInput::ForEach for
-  // e->type == ObjType::kSet with types::Set (src/types/set.h, branch wt/sets) once it is
-  // merged: membership test and member iteration, each member with score 1. Until then no key
-  // can hold a set, so these branches are unreachable.
   bool Find(std::string_view member, double* score) const {
-    if (!is_zset()) return false;
+    if (e == nullptr) return false;
+    if (e->type == ObjType::kSet) {
+      if (!e->As<types::Set>()->Contains(member)) return false;
+      *score = 1;
+      return true;
+    }
     std::optional<double> s = e->As<ZSet>()->Score(member);
     if (s) *score = *s;
     return s.has_value();
   }
   void ForEach(ZSet::Visitor fn) const {
-    if (is_zset()) e->As<ZSet>()->ForEach(fn);
+    if (e == nullptr) return;
+    if (e->type == ObjType::kSet) {
+      char buf[types::Listpack::kIntBufSize];
+      e->As<types::Set>()->ForEach(
+          [&](const types::SetMember& m) { fn(m.ToString(buf), 1.0); });
+      return;
+    }
+    e->As<ZSet>()->ForEach(fn);
   }
 };
 

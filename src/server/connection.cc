@@ -53,6 +53,7 @@ void Connection::Close() {
     commands::UnlinkBlocked(server_.engine(), *session_.blocked);
     server_.RemoveBlocked(session_.blocked.get());
     session_.blocked.reset();
+    server_.CountBlocked(-1);
   }
   loop_.Remove(fd_);
   server_.Unregister(this);
@@ -234,6 +235,7 @@ void Connection::OnBlockTimeout(const commands::BlockedClient* b) {
     ArmBlockTimer(engine::NowMs() + 1);
     return;
   }
+  server_.dispatcher().CountUnblocked(*session_.blocked, false);
   std::string out;
   protocol::ReplyBuilder reply(&out);
   reply.set_resp3(session_.resp == 3);

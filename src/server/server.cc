@@ -459,6 +459,7 @@ bool Server::UnblockClient(uint64_t id, bool with_error) {
     b = it->second;
   }
   if (!b->TryCancel()) return false;
+  dispatcher_->CountUnblocked(*b, with_error);
   std::string reply;
   protocol::ReplyBuilder builder(&reply);
   builder.set_resp3(b->resp == 3);

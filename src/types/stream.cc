@@ -549,13 +549,14 @@ void Stream::SetLastId(StreamId id, int64_t entries_added, StreamId max_deleted_
 
 void Stream::RefreshFirstId() {
   first_id_ = StreamId{};
-  if (blocks_.empty()) return;
-  const auto& [base, block] = *blocks_.begin();
-  BlockWalker w(block, base);
-  while (w.Next()) {
-    if (!w.deleted()) {
-      first_id_ = w.id();
-      return;
+  for (const auto& [base, block] : blocks_) {
+    if (block.live == 0) continue;
+    BlockWalker w(block, base);
+    while (w.Next()) {
+      if (!w.deleted()) {
+        first_id_ = w.id();
+        return;
+      }
     }
   }
 }
@@ -596,7 +597,6 @@ int64_t Stream::Trim(const TrimArgs& args) {
       --length_;
       ++removed;
     }
-    if (block.live == 0) blocks_.erase(it);
     break;
   }
   if (length_ == 0) {
@@ -647,14 +647,16 @@ bool Stream::Contains(StreamId id) const {
 }
 
 std::optional<StreamId> Stream::LastLiveId() const {
-  if (blocks_.empty()) return std::nullopt;
-  const auto& [base, block] = *blocks_.rbegin();
-  BlockWalker w(block, base);
-  std::optional<StreamId> last;
-  while (w.Next()) {
-    if (!w.deleted()) last = w.id();
+  for (auto it = blocks_.rbegin(); it != blocks_.rend(); ++it) {
+    if (it->second.live == 0) continue;
+    BlockWalker w(it->second, it->first);
+    std::optional<StreamId> last;
+    while (w.Next()) {
+      if (!w.deleted()) last = w.id();
+    }
+    return last;
   }
-  return last;
+  return std::nullopt;
 }
 
 // ---- Iteration ----

@@ -12,9 +12,11 @@
 // byte), field names are shared with the block's master header when they repeat, and a value is
 // an integer (zigzag varint), a length-prefixed string, or a one-byte reference to the value at
 // the same position in the block's first entry (repeating values such as event types cost one
-// byte). Deleting an entry sets a flag bit in place; a block whose entries are all deleted is
-// freed. The index of blocks is a B-tree keyed by the blocks' first IDs, so seeking to an ID is
-// O(log blocks) plus a scan of one block; appending is O(1) amortised.
+// byte). Deleting an entry sets a flag bit in place; XDEL of a block's last live entry frees the
+// block, while exact trimming that flags a block's last live entries keeps it (as Redis keeps
+// such a listpack: node boundaries, and so `~` trimming, stay the same as Redis's). The index of
+// blocks is a B-tree keyed by the blocks' first IDs, so seeking to an ID is O(log blocks) plus a
+// scan of one block; appending is O(1) amortised.
 //
 // Consumer groups. Each group has its last-delivered ID, its entries-read counter (Redis 7.0's
 // logical read counter, from which the lag is computed), its PEL (ID -> delivery time, delivery
@@ -157,7 +159,7 @@ class StreamBytes {
 // One block of entries (see the header comment for its encoding).
 struct StreamBlock {
   StreamId last;         // ID of the last entry encoded here (deleted or not)
-  uint32_t live = 0;     // entries not deleted (never 0: such a block is freed)
+  uint32_t live = 0;     // entries not deleted (0 only after an exact trim, see above)
   uint32_t deleted = 0;  // entries flagged deleted
   StreamBytes bytes;
 };

@@ -306,6 +306,28 @@ TEST(Stream, DeletingAllEntriesOfABlockFreesIt) {
   EXPECT_EQ(s.length(), 5u);
 }
 
+TEST(Stream, ExactTrimKeepsABlockOfTombstones) {
+  Stream s;
+  Stream::Limits limits{5, 4096};
+  std::vector<std::string_view> fv = {"f", "v"};
+  for (int i = 1; i <= 8; ++i) s.Add(nullptr, true, i, fv, limits, nullptr);
+  EXPECT_TRUE(s.Delete(StreamId{8, 0}));
+  Stream::TrimArgs t;
+  t.strategy = Stream::TrimArgs::Strategy::kMinId;
+  t.minid = StreamId{8, 0};
+  EXPECT_EQ(s.Trim(t), 7);
+  EXPECT_EQ(s.length(), 0u);
+  EXPECT_EQ(s.block_count(), 1u);  // kept, as Redis keeps the listpack
+  EXPECT_FALSE(s.LastLiveId().has_value());
+  EXPECT_EQ(s.first_id(), StreamId{});
+  StreamId id;
+  ASSERT_EQ(s.Add(nullptr, true, 9, fv, limits, &id), Stream::AddStatus::kOk);
+  EXPECT_EQ(s.block_count(), 1u);  // appended into it
+  EXPECT_EQ(s.first_id(), id);
+  EXPECT_EQ(s.LastLiveId(), id);
+  EXPECT_EQ(Range(s, StreamId{}, StreamId::Max(), true).size(), 1u);
+}
+
 TEST(Stream, CompactEncoding) {
   // The measure: XADD s * f1 <int> f2 abc f3 x<int>. Redis uses about 26 bytes per entry.
   Stream s;
