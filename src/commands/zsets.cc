@@ -722,8 +722,7 @@ struct SetOpInput {
     if (e == nullptr) return;
     if (e->type == ObjType::kSet) {
       char buf[types::Listpack::kIntBufSize];
-      e->As<types::Set>()->ForEach(
-          [&](const types::SetMember& m) { fn(m.ToString(buf), 1.0); });
+      e->As<types::Set>()->ForEach([&](const types::SetMember& m) { fn(m.ToString(buf), 1.0); });
       return;
     }
     e->As<ZSet>()->ForEach(fn);
