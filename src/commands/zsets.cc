@@ -121,6 +121,12 @@ bool ClampRanks(int64_t size, int64_t* start, int64_t* end) {
 
 ZSet* ZSetOf(Entry* e) { return e == nullptr ? nullptr : e->As<ZSet>(); }
 
+// Redis counts sorted set writes per element (server.dirty: members added or updated, removed,
+// popped), while Modified/Delete/SetObject count one per key: a command adds the difference.
+void CountChanges(CommandContext& ctx, int64_t elements) {
+  if (elements > 1) ctx.db.engine().AddDirty(elements - 1);
+}
+
 // Writes the result of a store command: the set, or nothing (deleting the destination).
 void StoreResult(CommandContext& ctx, std::string_view dst, ScoredPairs pairs) {
   if (pairs.empty()) {
@@ -242,6 +248,7 @@ void ZAddGeneric(CommandContext& ctx, uint32_t flags) {
   } else if (e != nullptr && (added > 0 || updated > 0)) {
     ctx.db.Modified(key);
   }
+  CountChanges(ctx, added + updated);
   if (failed) return;
   if (!incr) return ctx.reply.Integer(ch ? added + updated : added);
   if (processed > 0) return ctx.reply.Double(score);
@@ -267,6 +274,7 @@ void CmdZRem(CommandContext& ctx) {
   } else if (deleted > 0) {
     ctx.db.Modified(key);
   }
+  CountChanges(ctx, deleted);
   ctx.reply.Integer(deleted);
 }
 
@@ -304,6 +312,7 @@ void ZRemRangeGeneric(CommandContext& ctx, RangeKind kind) {
   } else if (removed > 0) {
     ctx.db.Modified(key);
   }
+  CountChanges(ctx, static_cast<int64_t>(removed));
   ctx.reply.Integer(static_cast<int64_t>(removed));
 }
 
@@ -540,6 +549,7 @@ void PopAndReply(CommandContext& ctx, std::string_view key, ZSet* z, bool max, s
   } else {
     ctx.db.Modified(key);
   }
+  CountChanges(ctx, static_cast<int64_t>(n));
 }
 
 // The first of keys that exists (every stored set is non-empty), after checking its type;
