@@ -4,6 +4,7 @@
 #include <absl/container/inlined_vector.h>
 
 #include <algorithm>
+#include <atomic>
 #include <cmath>
 #include <cstdio>
 #include <cstdlib>
@@ -42,10 +43,23 @@ using ScoredPairs = std::vector<std::pair<std::string, double>>;
 
 // ---- Arguments ----
 
+// zset-max-listpack-entries / -value, read on every ZADD. A directive's value lives at a fixed
+// address for the life of its Config (one per server), so the two handles are looked up once
+// per thread and Config rather than by name each time (a map walk that cost ~10% of a ZADD).
 types::ZSetLimits Limits(CommandContext& ctx) {
+  struct Handles {
+    const Config* config = nullptr;
+    const std::atomic<int64_t>* entries = nullptr;
+    const std::atomic<int64_t>* value = nullptr;
+  };
+  thread_local Handles handles;
   const Config& config = ctx.server.config();
-  return {static_cast<size_t>(config.Int("zset-max-listpack-entries")),
-          static_cast<size_t>(config.Int("zset-max-listpack-value"))};
+  if (handles.config != &config) {
+    handles = {&config, &config.Numeric("zset-max-listpack-entries"),
+               &config.Numeric("zset-max-listpack-value")};
+  }
+  return {static_cast<size_t>(handles.entries->load(std::memory_order_relaxed)),
+          static_cast<size_t>(handles.value->load(std::memory_order_relaxed))};
 }
 
 // One end of a score range, as Redis's zslParseRange reads it: an optional '(' for an open end,
@@ -106,6 +120,12 @@ bool ClampRanks(int64_t size, int64_t* start, int64_t* end) {
 }
 
 ZSet* ZSetOf(Entry* e) { return e == nullptr ? nullptr : e->As<ZSet>(); }
+
+// Redis counts sorted set writes per element (server.dirty: members added or updated, removed,
+// popped), while Modified/Delete/SetObject count one per key: a command adds the difference.
+void CountChanges(CommandContext& ctx, int64_t elements) {
+  if (elements > 1) ctx.db.engine().AddDirty(elements - 1);
+}
 
 // Writes the result of a store command: the set, or nothing (deleting the destination).
 void StoreResult(CommandContext& ctx, std::string_view dst, ScoredPairs pairs) {
@@ -228,6 +248,7 @@ void ZAddGeneric(CommandContext& ctx, uint32_t flags) {
   } else if (e != nullptr && (added > 0 || updated > 0)) {
     ctx.db.Modified(key);
   }
+  CountChanges(ctx, added + updated);
   if (failed) return;
   if (!incr) return ctx.reply.Integer(ch ? added + updated : added);
   if (processed > 0) return ctx.reply.Double(score);
@@ -253,6 +274,7 @@ void CmdZRem(CommandContext& ctx) {
   } else if (deleted > 0) {
     ctx.db.Modified(key);
   }
+  CountChanges(ctx, deleted);
   ctx.reply.Integer(deleted);
 }
 
@@ -290,6 +312,7 @@ void ZRemRangeGeneric(CommandContext& ctx, RangeKind kind) {
   } else if (removed > 0) {
     ctx.db.Modified(key);
   }
+  CountChanges(ctx, static_cast<int64_t>(removed));
   ctx.reply.Integer(static_cast<int64_t>(removed));
 }
 
@@ -526,6 +549,7 @@ void PopAndReply(CommandContext& ctx, std::string_view key, ZSet* z, bool max, s
   } else {
     ctx.db.Modified(key);
   }
+  CountChanges(ctx, static_cast<int64_t>(n));
 }
 
 // The first of keys that exists (every stored set is non-empty), after checking its type;

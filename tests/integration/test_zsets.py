@@ -867,6 +867,36 @@ def test_zadd_without_change_keeps_watch(c, raw):
     assert c.call("EXEC") is None
 
 
+def dirty(r):
+    return int(r.info("persistence")["rdb_changes_since_last_save"])
+
+
+def test_changes_are_counted_per_element(r):
+    def changes(*cmd):
+        before = dirty(r)
+        r.execute_command(*cmd)
+        return dirty(r) - before
+
+    assert changes("ZADD", "{t}z", 1, "a", 2, "b", 3, "c") == 3
+    assert changes("ZADD", "{t}z", 1, "a", 5, "b", 4, "d") == 2
+    assert changes("ZADD", "{t}z", 1, "a") == 0
+    assert changes("ZINCRBY", "{t}z", 1, "a") == 1
+    assert changes("ZREM", "{t}z", "a", "x") == 1
+    assert changes("ZREM", "{t}z", "x") == 0
+    assert changes("ZREMRANGEBYSCORE", "{t}z", 100, 200) == 0
+    assert changes("ZPOPMIN", "{t}z", 2) == 2
+    assert changes("ZADD", "{t}z", 1, "a", 2, "b", 3, "c", 4, "e") == 4
+    assert changes("ZREMRANGEBYRANK", "{t}z", 0, 2) == 3
+    assert changes("ZUNIONSTORE", "{t}d", 1, "{t}z") == 1
+    assert changes("ZINTERSTORE", "{t}d", 2, "{t}z", "{t}missing") == 1
+    assert changes("ZINTERSTORE", "{t}d", 2, "{t}z", "{t}missing") == 0
+    assert changes("ZRANGESTORE", "{t}d", "{t}z", 0, -1) == 1
+    r.zadd("{t}z", {"p": 10, "q": 11})
+    assert r.zcard("{t}z") == 3
+    assert changes("ZMPOP", 1, "{t}z", "MAX", "COUNT", 5) == 3
+    assert changes("ZREMRANGEBYLEX", "{t}z", "-", "+") == 0
+
+
 def test_copy_and_rename_keep_scores(c):
     fill(c, "{t}z", [(f"m{i}", i / 2) for i in range(300)])
     fill(c, "{t}small", [("a", 1.5)])
