@@ -30,20 +30,10 @@ namespace errors = protocol::errors;
 // The encoding limits from the configuration, read through cached handles (this runs for every
 // HSET).
 HashLimits Limits(CommandContext& ctx) {
-  struct Handles {
-    const Config* config = nullptr;
-    const std::atomic<int64_t>* entries = nullptr;
-    const std::atomic<int64_t>* value = nullptr;
-  };
-  thread_local Handles h;
-  const Config& config = ctx.server.config();
-  if (h.config != &config) {
-    h.entries = &config.Numeric("hash-max-listpack-entries");
-    h.value = &config.Numeric("hash-max-listpack-value");
-    h.config = &config;
-  }
-  return {static_cast<size_t>(h.entries->load(std::memory_order_relaxed)),
-          static_cast<size_t>(h.value->load(std::memory_order_relaxed))};
+  thread_local ConfigHandles<2> handles;
+  auto v =
+      handles.Read(ctx.server.config(), {"hash-max-listpack-entries", "hash-max-listpack-value"});
+  return {static_cast<size_t>(v[0]), static_cast<size_t>(v[1])};
 }
 
 // The hash at key for reading: nullptr when missing or (after replying WRONGTYPE) of another

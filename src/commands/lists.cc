@@ -45,8 +45,10 @@ bool WhereArg(CommandContext& ctx, std::string_view s, End* out) {
   return true;
 }
 
+// list-max-listpack-size, read on every push.
 int ListFill(CommandContext& ctx) {
-  return static_cast<int>(ctx.server.config().Int("list-max-listpack-size"));
+  thread_local ConfigHandles<1> handles;
+  return static_cast<int>(handles.Read(ctx.server.config(), {"list-max-listpack-size"})[0]);
 }
 
 // ---- Shared operations ------------------------------------------------------------------------

@@ -30,24 +30,10 @@ namespace errors = protocol::errors;
 // The encoding limits from the configuration, read through cached handles (this runs for every
 // SADD).
 SetLimits Limits(CommandContext& ctx) {
-  struct Handles {
-    const Config* config = nullptr;
-    const std::atomic<int64_t>* intset_entries = nullptr;
-    const std::atomic<int64_t>* listpack_entries = nullptr;
-    const std::atomic<int64_t>* listpack_value = nullptr;
-  };
-  thread_local Handles h;
-  const Config& config = ctx.server.config();
-  if (h.config != &config) {
-    h.intset_entries = &config.Numeric("set-max-intset-entries");
-    h.listpack_entries = &config.Numeric("set-max-listpack-entries");
-    h.listpack_value = &config.Numeric("set-max-listpack-value");
-    h.config = &config;
-  }
-  auto get = [](const std::atomic<int64_t>* a) {
-    return static_cast<size_t>(a->load(std::memory_order_relaxed));
-  };
-  return {get(h.intset_entries), get(h.listpack_entries), get(h.listpack_value)};
+  thread_local ConfigHandles<3> handles;
+  auto v = handles.Read(ctx.server.config(), {"set-max-intset-entries", "set-max-listpack-entries",
+                                              "set-max-listpack-value"});
+  return {static_cast<size_t>(v[0]), static_cast<size_t>(v[1]), static_cast<size_t>(v[2])};
 }
 
 void ReplyMember(CommandContext& ctx, const SetMember& m) {

@@ -43,23 +43,12 @@ using ScoredPairs = std::vector<std::pair<std::string, double>>;
 
 // ---- Arguments ----
 
-// zset-max-listpack-entries / -value, read on every ZADD. A directive's value lives at a fixed
-// address for the life of its Config (one per server), so the two handles are looked up once
-// per thread and Config rather than by name each time (a map walk that cost ~10% of a ZADD).
+// zset-max-listpack-entries / -value, read on every ZADD (by-name lookups cost ~10% of one).
 types::ZSetLimits Limits(CommandContext& ctx) {
-  struct Handles {
-    const Config* config = nullptr;
-    const std::atomic<int64_t>* entries = nullptr;
-    const std::atomic<int64_t>* value = nullptr;
-  };
-  thread_local Handles handles;
-  const Config& config = ctx.server.config();
-  if (handles.config != &config) {
-    handles = {&config, &config.Numeric("zset-max-listpack-entries"),
-               &config.Numeric("zset-max-listpack-value")};
-  }
-  return {static_cast<size_t>(handles.entries->load(std::memory_order_relaxed)),
-          static_cast<size_t>(handles.value->load(std::memory_order_relaxed))};
+  thread_local ConfigHandles<2> handles;
+  auto v =
+      handles.Read(ctx.server.config(), {"zset-max-listpack-entries", "zset-max-listpack-value"});
+  return {static_cast<size_t>(v[0]), static_cast<size_t>(v[1])};
 }
 
 // One end of a score range, as Redis's zslParseRange reads it: an optional '(' for an open end,

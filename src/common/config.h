@@ -3,6 +3,7 @@
 // redis-server; CONFIG GET/SET/REWRITE go through here. Thread-safe.
 #pragma once
 
+#include <array>
 #include <atomic>
 #include <cstdint>
 #include <functional>
@@ -122,6 +123,27 @@ class Config {
   mutable std::mutex mu_;
   std::string config_file_;
   std::function<void(std::string_view)> on_change_;
+};
+
+// Numeric directives read on every command of a family (the encoding limits of HSET, SADD,
+// ZADD...): their addresses are looked up by name once per Config, then read lock-free.
+// Declare one `thread_local` per call site.
+template <size_t N>
+class ConfigHandles {
+ public:
+  std::array<int64_t, N> Read(const Config& config, const std::array<std::string_view, N>& names) {
+    if (config_ != &config) {
+      for (size_t i = 0; i < N; ++i) values_[i] = &config.Numeric(names[i]);
+      config_ = &config;
+    }
+    std::array<int64_t, N> out;
+    for (size_t i = 0; i < N; ++i) out[i] = values_[i]->load(std::memory_order_relaxed);
+    return out;
+  }
+
+ private:
+  const Config* config_ = nullptr;
+  std::array<const std::atomic<int64_t>*, N> values_{};
 };
 
 }  // namespace weir
