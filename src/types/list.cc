@@ -353,6 +353,22 @@ std::string List::PopOne(End end) {
   return out;
 }
 
+std::string List::Rotate(End from, End to) {
+  std::string value;
+  Range(from == End::kHead ? 0 : count_ - 1, 1, false, [&](const Value& v) {
+    char buf[Listpack::kIntBufSize];
+    value.assign(v.ToString(buf));
+  });
+  if (from == End::kHead) {
+    RemoveHead(1);
+  } else {
+    RemoveTail(1);
+  }
+  Push(value, to);
+  AfterRemoval();
+  return value;
+}
+
 void List::RemoveHead(size_t n) {
   count_ -= n;
   while (n > 0) {
