@@ -118,15 +118,18 @@ bool MoveElement(CommandContext& ctx, std::string_view src_key, List* src, std::
   bool wrong_type;
   List* dst = ListForWrite(ctx, dst_key, &wrong_type);
   if (wrong_type) return false;
+  if (src == dst) {
+    // The same key rotates: the element goes back onto the list it came from.
+    std::string value = src->Rotate(from, to);
+    ctx.db.Modified(src_key);
+    ctx.reply.Bulk(value);
+    return true;
+  }
   std::string value = src->PopOne(from);
   std::string_view one[] = {value};
-  // The same key rotates: the element goes back onto the list it came from, which therefore
-  // never empties.
   PushTo(ctx, dst_key, dst, one, to);
-  if (src != dst) {
-    AfterRemoval(ctx, src_key, src);
-    AddDirty(ctx, -1);  // one change for the move, as Redis counts it
-  }
+  AfterRemoval(ctx, src_key, src);
+  AddDirty(ctx, -1);  // one change for the move, as Redis counts it
   ctx.reply.Bulk(value);
   return true;
 }
@@ -372,6 +375,9 @@ void CmdLSet(CommandContext& ctx) {
   if (!IntArg(ctx, ctx.arg(2), &index)) return;
   List* l = e->As<List>();
   l->set_fill(ListFill(ctx));
+  // Redis 7.2 passes the index to its replace function as a 32-bit int, so larger indexes wrap
+  // (LSET k 9223372036854775807 v sets the last element); kept for compatibility.
+  index = static_cast<int32_t>(static_cast<uint32_t>(static_cast<uint64_t>(index)));
   if (!l->Set(index, ctx.arg(3))) return ctx.reply.Error("ERR index out of range");
   ctx.db.Modified(key);
   ctx.reply.Ok();

@@ -15,6 +15,9 @@ namespace {
 constexpr size_t kSizeLimits[] = {4096, 8192, 16384, 32768, 65536};
 // Count-limited nodes (positive fill) are still capped at this many bytes.
 constexpr size_t kCountedNodeSafetyBytes = 8192;
+// A node never grows past this through LSET (a listpack addresses at most 4 GiB); elements this
+// big always sit alone in their node anyway.
+constexpr size_t kMaxNodeBytes = size_t{1} << 30;
 
 struct NodeLimit {
   size_t bytes;  // SIZE_MAX when the fill limits counts
@@ -318,9 +321,23 @@ bool List::Set(int64_t index, std::string_view value) {
   GrowCheck(value.size(), 1);
   Cursor c;
   if (!Locate(index, &c)) return false;
+  Listpack& lp = c.node->lp;
   // Replaced in place even when the node grows past its limit, as Redis 7.2 does: the node
-  // layout (and so the encoding after later removals) stays what Redis would have.
-  c.node->lp.Replace(c.pos, value);
+  // layout (and so the encoding after later removals) stays what Redis would have. Only a node
+  // that would outgrow what a listpack can address has the element moved out instead.
+  size_t new_bytes = lp.bytes() - lp.ElementBytes(c.pos) + Listpack::ElementSizeFor(value);
+  if (!quicklist_ || lp.size() == 1 || new_bytes <= kMaxNodeBytes) {
+    lp.Replace(c.pos, value);
+  } else {
+    Listpack::Pos prev = lp.Prev(c.pos);
+    Listpack::Pos next = lp.Delete(c.pos);
+    count_--;
+    if (next != Listpack::kNone) {
+      InsertAt({c.node, next}, value, false);
+    } else {
+      InsertAt({c.node, prev}, value, true);
+    }
+  }
   AfterRemoval();
   return true;
 }
@@ -334,6 +351,22 @@ std::string List::PopOne(End end) {
     out.assign(v.ToString(buf));
   });
   return out;
+}
+
+std::string List::Rotate(End from, End to) {
+  std::string value;
+  Range(from == End::kHead ? 0 : count_ - 1, 1, false, [&](const Value& v) {
+    char buf[Listpack::kIntBufSize];
+    value.assign(v.ToString(buf));
+  });
+  if (from == End::kHead) {
+    RemoveHead(1);
+  } else {
+    RemoveTail(1);
+  }
+  Push(value, to);
+  AfterRemoval();
+  return value;
 }
 
 void List::RemoveHead(size_t n) {

@@ -137,6 +137,9 @@ class List final : public Object {
   }
   // Removes one element from `end` and returns it as a string (the list must not be empty).
   std::string PopOne(End end);
+  // LMOVE with the same list as source and destination: moves one element from `from` to `to`
+  // and returns it. As in Redis, the encoding is reconsidered only after both steps.
+  std::string Rotate(End from, End to);
   // Removes up to |count| elements equal to value, from the head (count > 0), from the tail
   // (count < 0) or all of them (count == 0). Returns how many were removed.
   size_t Remove(std::string_view value, int64_t count);

@@ -882,3 +882,27 @@ def test_dirty_counts_elements_as_redis(r, c, setup, cmd, delta):
     before = _dirty(c)
     c.call(*cmd)
     assert _dirty(c) - before == delta
+
+
+def test_same_key_rotation_keeps_encoding_as_redis(r, c, set_config):
+    # Nodes [y] [b]: popping b alone would leave one small node, but the element is pushed back
+    # before the encoding is reconsidered, so the list stays a quicklist.
+    set_config("list-max-listpack-size", "2")
+    c.call("RPUSH", "l", "x", "y", "b")
+    c.call("LPOP", "l")
+    assert encoding(c, "l") == b"quicklist"
+    assert c.call("RPOPLPUSH", "l", "l") == b"b"
+    assert encoding(c, "l") == b"quicklist"
+    assert c.call("LMOVE", "l", "l", "LEFT", "RIGHT") == b"b"
+    assert lrange(c, "l") == [b"y", b"b"]
+    assert encoding(c, "l") == b"quicklist"
+
+
+def test_lset_index_wraps_at_32_bits_as_redis(r, c):
+    c.call("RPUSH", "l", "a", "b", "c")
+    # Redis hands the index to its replace function as a 32-bit int.
+    assert c.call("LSET", "l", "9223372036854775807", "last") == b"OK"
+    assert c.call("LSET", "l", "-9223372036854775808", "first") == b"OK"
+    assert c.call("LSET", "l", 4294967297, "second") == b"OK"
+    assert lrange(c, "l") == [b"first", b"second", b"last"]
+    assert c.error("LSET", "l", 4294967296 + 5, "x") == "ERR index out of range"

@@ -274,3 +274,25 @@ INSTANTIATE_TEST_SUITE_P(Fills, ListRandomTest, ::testing::Values(-1, -2, -5, 0,
 
 }  // namespace
 }  // namespace weir::types
+
+namespace weir::types {
+namespace {
+
+TEST(ListTest, RotateReconsidersEncodingOnlyAfterThePush) {
+  // Two nodes [x] [b] under a count limit of 2: popping b alone would leave one small node
+  // (back to listpack), but the rotation pushes it back first: one node of 2, not within half.
+  List l(2);
+  l.Push("x", End::kTail);
+  l.Push("y", End::kTail);
+  l.Push("b", End::kTail);
+  l.PopOne(End::kHead);
+  ASSERT_TRUE(l.is_quicklist());
+  EXPECT_EQ(l.Rotate(End::kTail, End::kHead), "b");
+  EXPECT_TRUE(l.is_quicklist());
+  ExpectSame(l, {"b", "y"});
+  EXPECT_EQ(l.Rotate(End::kHead, End::kHead), "b");
+  ExpectSame(l, {"b", "y"});
+}
+
+}  // namespace
+}  // namespace weir::types
