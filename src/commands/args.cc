@@ -5,6 +5,7 @@
 #include <cctype>
 #include <cmath>
 
+#include "commands/registry.h"
 #include "common/numbers.h"
 #include "common/strings.h"
 #include "protocol/errors.h"
@@ -70,6 +71,27 @@ bool ScanCursorArg(CommandContext& ctx, std::string_view s, uint64_t* out) {
     return false;
   }
   *out = negative ? 0 - v : v;
+  return true;
+}
+
+bool ScanOptionsArg(CommandContext& ctx, size_t first, ScanOptions* out) {
+  for (size_t i = first; i < ctx.argc(); i += 2) {
+    std::string_view opt = ctx.arg(i);
+    bool has_value = i + 1 < ctx.argc();
+    if (EqualsIgnoreCase(opt, "count") && has_value) {
+      if (!IntArg(ctx, ctx.arg(i + 1), &out->count)) return false;
+      if (out->count < 1) {
+        ReplySyntaxError(ctx);
+        return false;
+      }
+    } else if (EqualsIgnoreCase(opt, "match") && has_value) {
+      out->pattern = ctx.arg(i + 1);
+      out->use_pattern = out->pattern != "*";
+    } else {
+      ReplySyntaxError(ctx);
+      return false;
+    }
+  }
   return true;
 }
 

@@ -4,9 +4,11 @@
 
 #include <cstdint>
 #include <initializer_list>
+#include <string>
 #include <string_view>
 
 #include "commands/command.h"
+#include "common/glob.h"
 
 namespace weir::commands {
 
@@ -30,6 +32,28 @@ void ReplySubcommandSyntaxError(CommandContext& ctx);
 // A SCAN/SSCAN/HSCAN/ZSCAN cursor, read as Redis reads it (strtoul); replies "ERR invalid
 // cursor".
 bool ScanCursorArg(CommandContext& ctx, std::string_view s, uint64_t* out);
+
+// The options of SSCAN / HSCAN / ZSCAN: [MATCH pattern] [COUNT count] from argument `first` on.
+struct ScanOptions {
+  int64_t count = 10;
+  std::string_view pattern;
+  bool use_pattern = false;  // a lone "*" matches everything (GlobMatch refuses empty input)
+
+  bool Matches(std::string_view s) const { return !use_pattern || GlobMatch(pattern, s); }
+  // Table buckets one call may walk: ten per requested item, as Redis, so that a sparse table
+  // cannot stall the loop.
+  int64_t MaxSteps() const { return count > INT64_MAX / 10 ? INT64_MAX : count * 10; }
+};
+bool ScanOptionsArg(CommandContext& ctx, size_t first, ScanOptions* out);
+
+// A scan's reply: the next cursor, then the items found (strings or string_views).
+template <class Items>
+void ReplyScan(CommandContext& ctx, uint64_t cursor, const Items& items) {
+  ctx.reply.ArrayLen(2);
+  ctx.reply.Bulk(std::to_string(cursor));
+  ctx.reply.ArrayLen(static_cast<int64_t>(items.size()));
+  for (const auto& item : items) ctx.reply.Bulk(item);
+}
 
 // Blocking-command timeouts, as Redis's getTimeoutFromObjectOrReply: seconds as a float
 // (BLPOP, BZPOPMIN...) or integer milliseconds (XREAD BLOCK). Sets *deadline_ms to the absolute

@@ -333,46 +333,24 @@ void CmdHScan(CommandContext& ctx) {
   Hash* hash = ReadHash(ctx, ctx.arg(1), &wrong_type);
   if (wrong_type) return;
   // As Redis, a missing key answers before the options are looked at.
-  if (hash == nullptr) {
-    ctx.reply.ArrayLen(2);
-    ctx.reply.Bulk("0");
-    return ctx.reply.EmptyArray();
-  }
-  int64_t count = 10;
-  std::string_view pattern;
-  bool use_pattern = false;
-  for (size_t i = 3; i < ctx.argc(); i += 2) {
-    const std::string_view opt = ctx.arg(i);
-    const bool has_value = i + 1 < ctx.argc();
-    if (EqualsIgnoreCase(opt, "count") && has_value) {
-      if (!IntArg(ctx, ctx.arg(i + 1), &count)) return;
-      if (count < 1) return ReplySyntaxError(ctx);
-    } else if (EqualsIgnoreCase(opt, "match") && has_value) {
-      pattern = ctx.arg(i + 1);
-      // A lone "*" matches everything (GlobMatch would refuse an empty field).
-      use_pattern = pattern != "*";
-    } else {
-      return ReplySyntaxError(ctx);
-    }
-  }
+  if (hash == nullptr) return ReplyScan(ctx, 0, std::vector<std::string_view>());
+  ScanOptions opts;
+  if (!ScanOptionsArg(ctx, 3, &opts)) return;
   std::vector<std::string_view> found;  // field, value, field, value...
   int64_t visited = 0;
   auto collect = [&](std::string_view field, std::string_view value) {
     ++visited;
-    if (use_pattern && !GlobMatch(pattern, field)) return;
+    if (!opts.Matches(field)) return;
     found.push_back(field);
     found.push_back(value);
   };
   // The small encoding returns everything at once with cursor 0; a table stops once COUNT
   // fields were visited, or after 10*COUNT steps (Redis's bound for a sparse table).
-  int64_t steps = count * 10;
+  int64_t steps = opts.MaxSteps();
   do {
     cursor = hash->Scan(cursor, collect);
-  } while (cursor != 0 && steps-- > 0 && visited < count);
-  ctx.reply.ArrayLen(2);
-  ctx.reply.Bulk(std::to_string(cursor));
-  ctx.reply.ArrayLen(static_cast<int64_t>(found.size()));
-  for (std::string_view s : found) ctx.reply.Bulk(s);
+  } while (cursor != 0 && steps-- > 0 && visited < opts.count);
+  ReplyScan(ctx, cursor, found);
 }
 
 const std::vector<KeySpec> kKeyRO = {{1, 0, 1, {"RO"}}};

@@ -446,32 +446,14 @@ void CmdSScan(CommandContext& ctx) {
   bool wrong_type;
   Set* set = ReadSet(ctx, ctx.arg(1), &wrong_type);
   if (wrong_type) return;
-  if (set == nullptr) {
-    ctx.reply.ArrayLen(2);
-    ctx.reply.Bulk("0");
-    return ctx.reply.EmptyArray();
-  }
-  int64_t count = 10;
-  std::string_view pattern;
-  bool use_pattern = false;
-  for (size_t i = 3; i < ctx.argc(); i += 2) {
-    const std::string_view opt = ctx.arg(i);
-    const bool has_value = i + 1 < ctx.argc();
-    if (EqualsIgnoreCase(opt, "count") && has_value) {
-      if (!IntArg(ctx, ctx.arg(i + 1), &count)) return;
-      if (count < 1) return ReplySyntaxError(ctx);
-    } else if (EqualsIgnoreCase(opt, "match") && has_value) {
-      pattern = ctx.arg(i + 1);
-      use_pattern = pattern != "*";
-    } else {
-      return ReplySyntaxError(ctx);
-    }
-  }
+  if (set == nullptr) return ReplyScan(ctx, 0, std::vector<std::string>());
+  ScanOptions opts;
+  if (!ScanOptionsArg(ctx, 3, &opts)) return;
   std::vector<std::string> found;
   char buf[Set::kIntBufSize];
   auto collect = [&](const SetMember& m) {
     std::string_view s = m.ToString(buf);
-    if (!use_pattern || GlobMatch(pattern, s)) found.emplace_back(s);
+    if (opts.Matches(s)) found.emplace_back(s);
   };
   if (set->encoding() != Set::Encoding::kHashtable) {
     set->ForEach(collect);
@@ -479,19 +461,16 @@ void CmdSScan(CommandContext& ctx) {
   } else {
     // As Redis: stop once COUNT members were visited, or after 10*COUNT steps over a sparse
     // table.
-    int64_t steps = count * 10;
+    int64_t steps = opts.MaxSteps();
     int64_t visited = 0;
     do {
       cursor = set->Scan(cursor, [&](const SetMember& m) {
         ++visited;
         collect(m);
       });
-    } while (cursor != 0 && steps-- > 0 && visited < count);
+    } while (cursor != 0 && steps-- > 0 && visited < opts.count);
   }
-  ctx.reply.ArrayLen(2);
-  ctx.reply.Bulk(std::to_string(cursor));
-  ctx.reply.ArrayLen(static_cast<int64_t>(found.size()));
-  for (const std::string& s : found) ctx.reply.Bulk(s);
+  ReplyScan(ctx, cursor, found);
 }
 
 // ---- The table ----

@@ -911,46 +911,24 @@ void CmdZScan(CommandContext& ctx) {
   if (!ScanCursorArg(ctx, ctx.arg(2), &cursor)) return;
   Entry* e = ctx.db.Find(ctx.arg(1));
   if (!CheckType(ctx, e, ObjType::kZSet)) return;
-  if (e == nullptr) {
-    ctx.reply.ArrayLen(2);
-    ctx.reply.Bulk("0");
-    return ctx.reply.EmptyArray();
-  }
-  int64_t count = 10;
-  std::string_view pattern;
-  bool use_pattern = false;
-  for (size_t j = 3; j < ctx.argc(); j += 2) {
-    std::string_view opt = ctx.arg(j);
-    const bool has_value = j + 1 < ctx.argc();
-    if (EqualsIgnoreCase(opt, "count") && has_value) {
-      if (!IntArg(ctx, ctx.arg(j + 1), &count)) return;
-      if (count < 1) return ReplySyntaxError(ctx);
-    } else if (EqualsIgnoreCase(opt, "match") && has_value) {
-      pattern = ctx.arg(j + 1);
-      use_pattern = pattern != "*";
-    } else {
-      return ReplySyntaxError(ctx);
-    }
-  }
+  if (e == nullptr) return ReplyScan(ctx, 0, std::vector<std::string>());
+  ScanOptions opts;
+  if (!ScanOptionsArg(ctx, 3, &opts)) return;
   const ZSet* z = ZSetOf(e);
   const bool listpack = z->is_listpack();
   std::vector<std::string> items;
   int64_t sampled = 0;
   auto collect = [&](std::string_view m, double s) {
     ++sampled;
-    if (use_pattern && !GlobMatch(pattern, m)) return;
+    if (!opts.Matches(m)) return;
     items.emplace_back(m);
     items.push_back(ScanScoreText(s, listpack));
   };
-  // As Redis: at most ten buckets per requested item, so sparse tables cannot stall the loop.
-  int64_t max_iterations = count > INT64_MAX / 10 ? INT64_MAX : count * 10;
+  int64_t max_iterations = opts.MaxSteps();
   do {
     cursor = z->Scan(cursor, collect);
-  } while (cursor != 0 && max_iterations-- > 0 && sampled < count);
-  ctx.reply.ArrayLen(2);
-  ctx.reply.Bulk(std::to_string(cursor));
-  ctx.reply.ArrayLen(static_cast<int64_t>(items.size()));
-  for (const std::string& item : items) ctx.reply.Bulk(item);
+  } while (cursor != 0 && max_iterations-- > 0 && sampled < opts.count);
+  ReplyScan(ctx, cursor, items);
 }
 
 // ---- Key finders ----
