@@ -144,8 +144,9 @@ void CmdXGroupDestroy(CommandContext& ctx) {
   if (!ResolveXGroup(ctx, false, false, false, &t)) return;
   if (t.group == nullptr) return ctx.reply.Integer(0);
   t.stream->DestroyGroup(ctx.arg(3));
-  // Modified (not only dirty): clients blocked in XREADGROUP on this key must wake up.
-  ctx.db.Modified(ctx.arg(2));
+  AddDirty(ctx, 1);
+  // Clients blocked in XREADGROUP on this key must wake up (and get NOGROUP).
+  ctx.db.WakeWaiters(ctx.arg(2));
   ctx.reply.Integer(1);
 }
 

@@ -444,15 +444,21 @@ std::deque<std::shared_ptr<Waiter>>* DbView::Waiters(std::string_view key) {
   return it == t.waiters.end() ? nullptr : &it->second;
 }
 
+void DbView::NoteReady(DbTable& t, std::string_view key) {
+  if (t.waiters.empty() || !t.waiters.contains(absl::string_view(key.data(), key.size()))) return;
+  auto& ready = ThreadReadyKeys();
+  for (const ReadyKey& r : ready) {
+    if (r.db == db_ && r.key == key) return;
+  }
+  ready.push_back({db_, std::string(key)});
+}
+
+void DbView::WakeWaiters(std::string_view key) { NoteReady(Table(key), key); }
+
 void DbView::Modified(std::string_view key) {
   engine_.AddDirty(1);
   DbTable& t = Table(key);
-  if (!t.waiters.empty() && t.waiters.contains(absl::string_view(key.data(), key.size()))) {
-    auto& ready = ThreadReadyKeys();
-    bool listed = false;
-    for (const ReadyKey& r : ready) listed |= r.db == db_ && r.key == key;
-    if (!listed) ready.push_back({db_, std::string(key)});
-  }
+  NoteReady(t, key);
   if (t.watched.empty()) return;
   auto it = t.watched.find(absl::string_view(key.data(), key.size()));
   if (it == t.watched.end()) return;

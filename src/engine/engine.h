@@ -200,6 +200,9 @@ class DbView {
   void AddWaiter(std::string_view key, std::shared_ptr<Waiter> w);
   void RemoveWaiter(std::string_view key, const Waiter* w);
   std::deque<std::shared_ptr<Waiter>>* Waiters(std::string_view key);
+  // Lets the clients blocked on key check it again without counting a write (XGROUP DESTROY,
+  // which must end XREADGROUP waits but, as in Redis, does not touch WATCH).
+  void WakeWaiters(std::string_view key);
   // After SWAPDB or FLUSHDB replaced this database's keys wholesale: every key someone waits on
   // here is checked again (all shards locked).
   void NoteWaitedKeysReady();
@@ -238,6 +241,7 @@ class DbView {
  private:
   DbTable& Table(std::string_view key, int* shard_index = nullptr);
   Entry* ExpireIfNeeded(DbTable& t, int shard, Entry* e);
+  void NoteReady(DbTable& t, std::string_view key);
   void DeleteEntry(DbTable& t, Entry* e);
 
   Engine& engine_;
