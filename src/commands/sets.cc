@@ -97,6 +97,8 @@ void CmdSAdd(CommandContext& ctx) {
     for (std::string_view m : members) added += set->Add(m, limits);
     if (added > 0) ctx.db.Modified(key);
   }
+  // Redis counts one change per member added (Modified/SetObject counted the first).
+  if (added > 1) ctx.db.engine().AddDirty(added - 1);
   ctx.reply.Integer(added);
 }
 
@@ -117,6 +119,7 @@ void CmdSRem(CommandContext& ctx) {
     } else if (removed > 0) {
       ctx.db.Modified(key);
     }
+    if (removed > 1) ctx.db.engine().AddDirty(removed - 1);
   }
   ctx.reply.Integer(removed);
 }
@@ -371,6 +374,7 @@ void SPopWithCount(CommandContext& ctx) {
     // Everything goes: reply the set as SUNION of it would, then drop the key.
     std::unique_ptr<Set> all = UnionOrDiff({set}, SetOp::kUnion, limits);
     ReplyWholeSet(ctx, *all);
+    if (all->Size() > 1) ctx.db.engine().AddDirty(static_cast<int64_t>(all->Size()) - 1);
     ctx.db.Delete(key);
     return;
   }
@@ -378,6 +382,7 @@ void SPopWithCount(CommandContext& ctx) {
   set->PopRandomMembers(static_cast<size_t>(count), limits, engine::RandomU64,
                         [&](const SetMember& m) { ReplyMember(ctx, m); });
   ctx.db.Modified(key);
+  if (count > 1) ctx.db.engine().AddDirty(count - 1);
 }
 
 void CmdSPop(CommandContext& ctx) {
