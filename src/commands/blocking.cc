@@ -89,6 +89,20 @@ void ServeReadyKeys(Dispatcher& dispatcher, engine::LockSet& locks) {
   for (int shard : extra) engine.UnlockShard(shard);
 }
 
+void ServePendingReadyKeys(Dispatcher& dispatcher) {
+  auto& ready = engine::ThreadReadyKeys();
+  if (ready.empty()) return;
+  std::vector<engine::ReadyKey> pending;
+  pending.swap(ready);
+  for (engine::ReadyKey& rk : pending) {
+    engine::LockSet locks(dispatcher.server().engine());
+    locks.AddKey(rk.key);
+    locks.Lock();
+    ready.push_back(std::move(rk));
+    ServeReadyKeys(dispatcher, locks);
+  }
+}
+
 void UnlinkBlocked(engine::Engine& engine, const BlockedClient& b) {
   engine::LockSet locks(engine);
   for (const std::string& key : b.keys) locks.AddKey(key);

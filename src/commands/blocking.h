@@ -38,6 +38,10 @@ std::shared_ptr<BlockedClient> RegisterBlocked(engine::DbView& db, const Session
 // try-lock, or handed back to their own loop to run there (ServerApi::RetryBlocked).
 void ServeReadyKeys(Dispatcher& dispatcher, engine::LockSet& locks);
 
+// With no locks held (after active expiry, which deletes keys outside any command): serves the
+// waiters of the keys this thread's deletions made ready, locking each key's shard in turn.
+void ServePendingReadyKeys(Dispatcher& dispatcher);
+
 // On the client's own thread, with no locks held: takes the waiter off every key it waits on.
 void UnlinkBlocked(engine::Engine& engine, const BlockedClient& b);
 

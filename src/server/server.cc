@@ -256,6 +256,8 @@ void Server::Tick(EventLoop& loop) {
   if (engine_->active_expire_enabled()) {
     engine_->ActiveExpireCycle(loop.index(), static_cast<int>(loops_.size()),
                                engine::NowUs() + budget_us, effort);
+    // An expired stream ends the XREADGROUP waits on it (they reply NOGROUP), as in Redis.
+    commands::ServePendingReadyKeys(*dispatcher_);
   }
   if (loop.index() == 0) mem::SamplePeak();
 

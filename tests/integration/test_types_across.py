@@ -297,3 +297,15 @@ def test_many_waiters_on_many_threads_each_served_once(r, connect):
     assert sorted(got) == sorted(f"v{i}".encode() for i in range(n))
     assert blocked_count(r) == 0
     assert r.exists("q") == 0
+
+
+def test_xreadgroup_wait_ends_when_its_stream_expires(r, connect):
+    # Active expiry deletes the key outside any command; the waiter still hears of it.
+    r.xgroup_create("s", "g", id="$", mkstream=True)
+    r.pexpire("s", 200)
+    client = connect()
+    start = time.monotonic()
+    with pytest.raises(redis.ResponseError) as e:
+        client.xreadgroup("g", "c", {"s": ">"}, block=5000)
+    assert str(e.value).startswith("NOGROUP")
+    assert time.monotonic() - start < 4
