@@ -13,6 +13,7 @@
 #include "common/glob.h"
 #include "common/numbers.h"
 #include "protocol/errors.h"
+#include "types/intset.h"
 #include "types/set.h"
 
 namespace weir::commands {
@@ -89,7 +90,13 @@ void CmdSAdd(CommandContext& ctx) {
   const SetLimits limits = Limits(ctx);
   int64_t added = 0;
   if (set == nullptr) {
-    std::unique_ptr<Set> created(Set::Create(members[0], members.size(), limits));
+    // The widest integer among the members sizes an intset's inline room from the start.
+    size_t int_bytes = 2;
+    for (std::string_view m : members) {
+      int64_t v;
+      if (ParseInt64(m, &v)) int_bytes = std::max<size_t>(int_bytes, types::IntSet::WidthFor(v));
+    }
+    std::unique_ptr<Set> created(Set::Create(members[0], members.size(), limits, int_bytes));
     for (std::string_view m : members) added += created->Add(m, limits);
     ctx.db.SetObject(key, ObjType::kSet, created.release());
   } else {

@@ -438,7 +438,7 @@ void DbView::RemoveWaiter(std::string_view key, const Waiter* w) {
   if (it->second.empty()) t.waiters.erase(it);
 }
 
-std::deque<std::shared_ptr<Waiter>>* DbView::Waiters(std::string_view key) {
+std::vector<std::shared_ptr<Waiter>>* DbView::Waiters(std::string_view key) {
   DbTable& t = Table(key);
   auto it = t.waiters.find(absl::string_view(key.data(), key.size()));
   return it == t.waiters.end() ? nullptr : &it->second;

@@ -199,7 +199,7 @@ class DbView {
   // it off. Waiters(key) is null when nobody waits there.
   void AddWaiter(std::string_view key, std::shared_ptr<Waiter> w);
   void RemoveWaiter(std::string_view key, const Waiter* w);
-  std::deque<std::shared_ptr<Waiter>>* Waiters(std::string_view key);
+  std::vector<std::shared_ptr<Waiter>>* Waiters(std::string_view key);
   // Lets the clients blocked on key check it again without counting a write (XGROUP DESTROY,
   // which must end XREADGROUP waits but, as in Redis, does not touch WATCH).
   void WakeWaiters(std::string_view key);

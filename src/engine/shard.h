@@ -6,7 +6,6 @@
 
 #include <atomic>
 #include <cstdint>
-#include <deque>
 #include <memory>
 #include <mutex>
 #include <string>
@@ -37,7 +36,7 @@ struct DbTable {
   size_t expire_cursor = 0;  // where active expiry resumes in `expires`
   absl::flat_hash_map<std::string, std::vector<Watcher>> watched;
   // Clients blocked on a key (BLPOP, XREAD BLOCK...), first come first served.
-  absl::flat_hash_map<std::string, std::deque<std::shared_ptr<Waiter>>> waiters;
+  absl::flat_hash_map<std::string, std::vector<std::shared_ptr<Waiter>>> waiters;
 
   void AddExpire(Entry* e);
   void RemoveExpire(Entry* e);

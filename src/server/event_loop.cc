@@ -61,6 +61,12 @@ void EventLoop::Modify(int fd, uint32_t events, IoHandler* handler) {
 void EventLoop::Remove(int fd) { epoll_ctl(epfd_, EPOLL_CTL_DEL, fd, nullptr); }
 
 void EventLoop::Post(std::function<void()> fn) {
+  // From the loop itself (a command on this loop serving a client blocked on it): no lock and
+  // no eventfd write, just run it once the current batch is done.
+  if (on_loop_thread()) {
+    after_batch_.push_back(std::move(fn));
+    return;
+  }
   {
     std::lock_guard lock(mailbox_mu_);
     mailbox_.push_back(std::move(fn));

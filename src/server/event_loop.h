@@ -30,7 +30,8 @@ class EventLoop {
   void Modify(int fd, uint32_t events, IoHandler* handler);
   void Remove(int fd);
 
-  // Thread-safe: runs fn on this loop's thread soon.
+  // Thread-safe: runs fn on this loop's thread soon (after the current batch when called from
+  // the loop's own thread).
   void Post(std::function<void()> fn);
   // The periodic tick; interval in ms may be changed from the loop's own thread.
   void SetTick(std::function<void()> fn) { tick_ = std::move(fn); }

@@ -49,8 +49,8 @@ Set::Set(Encoding encoding, size_t intset_room) : encoding_(encoding) {
 
 Set::~Set() { DestroyRep(); }
 
-Set* Set::NewIntset(size_t size_hint) {
-  size_t room = std::min(size_hint * 2, IntSet::kMaxInlineBytes);
+Set* Set::NewIntset(size_t size_hint, size_t int_bytes) {
+  size_t room = std::min(size_hint * int_bytes, IntSet::kMaxInlineBytes);
   void* p = AllocateFor(kRepOffset + IntSet::FootprintFor(room));
   return new (p) Set(Encoding::kIntset, IntSet::InlineBytesFor(mem::UsableSize(p) - kRepOffset));
 }
@@ -63,9 +63,12 @@ Set* Set::NewHashtable(size_t size_hint) {
   return s;
 }
 
-Set* Set::Create(std::string_view first, size_t size_hint, const SetLimits& limits) {
+Set* Set::Create(std::string_view first, size_t size_hint, const SetLimits& limits,
+                 size_t int_bytes) {
   int64_t v;
-  if (ParseInt64(first, &v) && size_hint <= limits.max_intset_entries) return NewIntset(size_hint);
+  if (ParseInt64(first, &v) && size_hint <= limits.max_intset_entries) {
+    return NewIntset(size_hint, int_bytes);
+  }
   if (size_hint <= limits.max_listpack_entries) return NewListpack();
   return NewHashtable(size_hint);
 }
@@ -110,7 +113,7 @@ void Set::MakeHashtableRep(size_t capacity) {
 Object* Set::Clone() const {
   switch (encoding_) {
     case Encoding::kIntset: {
-      Set* s = NewIntset(ints().size());
+      Set* s = NewIntset(ints().size(), ints().width());
       s->ints().CopyFrom(ints());
       return s;
     }

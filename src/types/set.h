@@ -60,9 +60,12 @@ class Set final : public Object {
   // Redis's setTypeCreate: an empty set about to receive size_hint members, the first being
   // `first`: an intset if first is an integer and the hint fits one, else a listpack if the hint
   // fits one, else a hash table sized for the hint.
-  static Set* Create(std::string_view first, size_t size_hint, const SetLimits& limits);
-  // An empty intset with inline room for about size_hint small integers.
-  static Set* NewIntset(size_t size_hint = 0);
+  // int_bytes: the width the integers about to be added need (2, 4 or 8; SADD knows them all),
+  // so that an intset gets its room inline at once instead of outgrowing it.
+  static Set* Create(std::string_view first, size_t size_hint, const SetLimits& limits,
+                     size_t int_bytes = 2);
+  // An empty intset with inline room for about size_hint integers of int_bytes each.
+  static Set* NewIntset(size_t size_hint = 0, size_t int_bytes = 2);
   static Set* NewListpack();
   static Set* NewHashtable(size_t size_hint = 0);
   static void operator delete(void* p);
