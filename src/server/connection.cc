@@ -161,6 +161,8 @@ bool Connection::HandleRequest() {
   }
   in_pos_ += parser_.consumed();
   parser_.Reset();
+  // Clients on this loop that the command served (BLPOP, XREADGROUP...) get their replies now.
+  loop_.RunLocal();
   // Don't let a deep pipeline build an unbounded reply: flush every 64 KiB.
   if (out_.size() - out_pos_ > 64 * 1024) Flush();
   return !closing_;

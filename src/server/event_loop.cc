@@ -62,9 +62,9 @@ void EventLoop::Remove(int fd) { epoll_ctl(epfd_, EPOLL_CTL_DEL, fd, nullptr); }
 
 void EventLoop::Post(std::function<void()> fn) {
   // From the loop itself (a command on this loop serving a client blocked on it): no lock and
-  // no eventfd write, just run it once the current batch is done.
+  // no eventfd write.
   if (on_loop_thread()) {
-    after_batch_.push_back(std::move(fn));
+    local_.push_back(std::move(fn));
     return;
   }
   {
@@ -124,11 +124,21 @@ void EventLoop::RunDueTimers() {
   RunAfterBatch();
 }
 
+void EventLoop::RunLocal() {
+  while (!local_.empty()) {
+    std::vector<std::function<void()>> fns;
+    fns.swap(local_);
+    for (auto& fn : fns) fn();
+  }
+}
+
 void EventLoop::RunAfterBatch() {
+  RunLocal();
   while (!after_batch_.empty()) {
     std::vector<std::function<void()>> fns;
     fns.swap(after_batch_);
     for (auto& fn : fns) fn();
+    RunLocal();
   }
 }
 

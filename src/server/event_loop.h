@@ -30,9 +30,12 @@ class EventLoop {
   void Modify(int fd, uint32_t events, IoHandler* handler);
   void Remove(int fd);
 
-  // Thread-safe: runs fn on this loop's thread soon (after the current batch when called from
-  // the loop's own thread).
+  // Thread-safe: runs fn on this loop's thread soon. From the loop's own thread it is queued
+  // locally and runs at the next RunLocal (at the latest after the current batch).
   void Post(std::function<void()> fn);
+  // Runs what this loop posted to itself. A connection calls it after each command, once the
+  // command's locks are released, so a client that command served gets its reply at once.
+  void RunLocal();
   // The periodic tick; interval in ms may be changed from the loop's own thread.
   void SetTick(std::function<void()> fn) { tick_ = std::move(fn); }
   void set_tick_interval_ms(int ms) { tick_interval_ms_ = ms; }
@@ -63,6 +66,7 @@ class EventLoop {
   std::mutex mailbox_mu_;
   std::vector<std::function<void()>> mailbox_;
   std::vector<std::function<void()>> after_batch_;
+  std::vector<std::function<void()>> local_;
   std::multimap<int64_t, std::function<void()>> timers_;
   std::function<void()> tick_;
   int tick_interval_ms_ = 100;
