@@ -290,7 +290,8 @@ void Connection::UpdateInterest() {
 }
 
 void Connection::CheckIdle(int64_t now_ms, int64_t max_idle_s) {
-  if (closing_ || max_idle_s <= 0 || session_.in_multi) return;
+  // As Redis, a blocked client is not idle: its own deadline (if any) ends the wait.
+  if (closing_ || max_idle_s <= 0 || session_.in_multi || blocked()) return;
   if (now_ms - last_ms_.load(std::memory_order_relaxed) > max_idle_s * 1000) Close();
 }
 

@@ -309,3 +309,13 @@ def test_xreadgroup_wait_ends_when_its_stream_expires(r, connect):
         client.xreadgroup("g", "c", {"s": ">"}, block=5000)
     assert str(e.value).startswith("NOGROUP")
     assert time.monotonic() - start < 4
+
+
+def test_idle_timeout_spares_blocked_clients(server_factory):
+    srv = server_factory("--timeout", "1")
+    client = srv.client()
+    start = time.monotonic()
+    assert client.blpop(["k"], timeout=2.5) is None
+    assert time.monotonic() - start >= 2.4
+    assert client.ping() is True
+    client.connection_pool.disconnect()
