@@ -39,6 +39,12 @@ bool CheckType(CommandContext& ctx, const engine::Entry* e, engine::ObjType t) {
 
 void ReplySyntaxError(CommandContext& ctx) { ctx.reply.Error(protocol::errors::kSyntax); }
 
+std::string WrongArityError(std::string_view full_name) {
+  return StrCat("ERR wrong number of arguments for '", full_name, "' command");
+}
+
+void ReplyWrongArity(CommandContext& ctx) { ctx.reply.Error(WrongArityError(ctx.spec.FullName())); }
+
 void ReplySubcommandSyntaxError(CommandContext& ctx) {
   std::string command(ctx.arg(0));
   for (char& c : command) {

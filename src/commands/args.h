@@ -24,7 +24,19 @@ bool DoubleArg(CommandContext& ctx, std::string_view s, double* out);
 // Replies WRONGTYPE and returns false unless e is null or of type t.
 bool CheckType(CommandContext& ctx, const engine::Entry* e, engine::ObjType t);
 
+// The structure of type T that a lookup found: nullptr when e is null, or when e holds another
+// type, after replying WRONGTYPE (*wrong_type tells the two apart).
+template <class T>
+T* TypedValue(CommandContext& ctx, engine::Entry* e, engine::ObjType type, bool* wrong_type) {
+  *wrong_type = !CheckType(ctx, e, type);
+  return e != nullptr && !*wrong_type ? e->As<T>() : nullptr;
+}
+
 void ReplySyntaxError(CommandContext& ctx);
+// "ERR wrong number of arguments for '<command>' command": the dispatcher's arity check, and
+// handlers whose argument count rule is more than an arity (pairs, numkeys...).
+std::string WrongArityError(std::string_view full_name);
+void ReplyWrongArity(CommandContext& ctx);
 // A container's subcommand called with the wrong number of arguments (or unknown), as Redis's
 // addReplySubcommandSyntaxError.
 void ReplySubcommandSyntaxError(CommandContext& ctx);

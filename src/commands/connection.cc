@@ -14,7 +14,7 @@ namespace errors = protocol::errors;
 
 void CmdPing(CommandContext& ctx) {
   if (ctx.argc() > 2) {
-    return ctx.reply.Error("ERR wrong number of arguments for 'ping' command");
+    return ReplyWrongArity(ctx);
   }
   if (ctx.argc() == 2) return ctx.reply.Bulk(ctx.arg(1));
   ctx.reply.SimpleString("PONG");

@@ -1,6 +1,7 @@
 // Request dispatch: Redis's processCommand checks, shard locking, handler call, stats.
 #include "commands/dispatcher.h"
 
+#include "commands/args.h"
 #include "common/strings.h"
 #include "protocol/errors.h"
 
@@ -54,8 +55,7 @@ Dispatcher::Outcome Dispatcher::Execute(Session& session, ArgList args,
     return Outcome::kDone;
   }
   if (!ArityOk(*spec, args.size())) {
-    Reject(session, reply, spec,
-           StrCat("ERR wrong number of arguments for '", spec->FullName(), "' command"));
+    Reject(session, reply, spec, WrongArityError(spec->FullName()));
     return Outcome::kDone;
   }
   if (!session.authenticated && !(spec->flags & kNoAuth)) {

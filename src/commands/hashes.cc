@@ -39,9 +39,7 @@ HashLimits Limits(CommandContext& ctx) {
 // The hash at key for reading: nullptr when missing or (after replying WRONGTYPE) of another
 // type; *wrong_type tells the two apart.
 Hash* ReadHash(CommandContext& ctx, std::string_view key, bool* wrong_type) {
-  Entry* e = ctx.db.Find(key);
-  *wrong_type = !CheckType(ctx, e, ObjType::kHash);
-  return e == nullptr || *wrong_type ? nullptr : e->As<Hash>();
+  return TypedValue<Hash>(ctx, ctx.db.Find(key), ObjType::kHash, wrong_type);
 }
 
 // A hash about to be written: the stored one, or a new one that Commit stores (Redis's
@@ -74,10 +72,6 @@ class HashWrite {
   Hash* hash_ = nullptr;
   std::unique_ptr<Hash> created_;
 };
-
-void ReplyWrongArity(CommandContext& ctx) {
-  ctx.reply.Error(StrCat("ERR wrong number of arguments for '", ctx.spec.FullName(), "' command"));
-}
 
 // ---- HSET HSETNX HMSET ----
 

@@ -175,8 +175,7 @@ void CmdLInsert(CommandContext& ctx) {
 // LPOP / RPOP key [count]: a bulk string without count, an array with it.
 void Pop(CommandContext& ctx, End end) {
   if (ctx.argc() > 3) {
-    return ctx.reply.Error(
-        StrCat("ERR wrong number of arguments for '", ctx.spec.name, "' command"));
+    return ReplyWrongArity(ctx);
   }
   const bool has_count = ctx.argc() == 3;
   int64_t count = 0;

@@ -45,15 +45,11 @@ void ReplyMember(CommandContext& ctx, const SetMember& m) {
 // The set at key, for reading: nullptr when missing or (after replying WRONGTYPE) of another
 // type; *wrong_type tells the two apart.
 Set* ReadSet(CommandContext& ctx, std::string_view key, bool* wrong_type) {
-  Entry* e = ctx.db.Find(key);
-  *wrong_type = !CheckType(ctx, e, ObjType::kSet);
-  return e != nullptr && !*wrong_type ? e->As<Set>() : nullptr;
+  return TypedValue<Set>(ctx, ctx.db.Find(key), ObjType::kSet, wrong_type);
 }
 
 Set* WriteSet(CommandContext& ctx, std::string_view key, bool* wrong_type) {
-  Entry* e = ctx.db.FindForWrite(key);
-  *wrong_type = !CheckType(ctx, e, ObjType::kSet);
-  return e != nullptr && !*wrong_type ? e->As<Set>() : nullptr;
+  return TypedValue<Set>(ctx, ctx.db.FindForWrite(key), ObjType::kSet, wrong_type);
 }
 
 // Reads every key as a set (missing keys are nullptr). False after replying WRONGTYPE.

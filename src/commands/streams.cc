@@ -297,8 +297,7 @@ void CmdXAdd(CommandContext& ctx) {
   const size_t field_pos = a.id_pos + 1;
   const size_t argc = ctx.argc();
   if (field_pos > argc || argc - field_pos < 2 || (argc - field_pos) % 2 != 0) {
-    ctx.reply.Error(
-        StrCat("ERR wrong number of arguments for '", ctx.spec.FullName(), "' command"));
+    ReplyWrongArity(ctx);
     return;
   }
   // Refused before the key is looked at, so no empty stream is ever created for it.

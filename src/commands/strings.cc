@@ -250,7 +250,7 @@ void CmdMGet(CommandContext& ctx) {
 
 void CmdMSet(CommandContext& ctx) {
   if (ctx.argc() % 2 == 0) {
-    ctx.reply.Error(StrCat("ERR wrong number of arguments for '", ctx.spec.name, "' command"));
+    ReplyWrongArity(ctx);
     return;
   }
   for (size_t i = 1; i < ctx.argc(); i += 2) {
@@ -261,7 +261,7 @@ void CmdMSet(CommandContext& ctx) {
 
 void CmdMSetNx(CommandContext& ctx) {
   if (ctx.argc() % 2 == 0) {
-    ctx.reply.Error(StrCat("ERR wrong number of arguments for '", ctx.spec.name, "' command"));
+    ReplyWrongArity(ctx);
     return;
   }
   for (size_t i = 1; i < ctx.argc(); i += 2) {

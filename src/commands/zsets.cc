@@ -359,8 +359,7 @@ void CmdZMScore(CommandContext& ctx) {
 
 void ZRankGeneric(CommandContext& ctx, bool reverse) {
   if (ctx.argc() > 4) {
-    return ctx.reply.Error(
-        StrCat("ERR wrong number of arguments for '", ctx.spec.FullName(), "' command"));
+    return ReplyWrongArity(ctx);
   }
   bool with_score = false;
   if (ctx.argc() == 4) {
