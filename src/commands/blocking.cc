@@ -27,6 +27,10 @@ std::shared_ptr<BlockedClient> RegisterBlocked(engine::DbView& db, const Session
   } else {
     b->args = std::move(request.rerun_args);
   }
+  b->arg_views.assign(b->args.begin(), b->args.end());
+  std::vector<int> indexes;
+  spec.KeyIndexes(b->arg_views, &indexes);
+  for (int i : indexes) b->shards.push_back(db.engine().ShardOf(b->arg_views[i]));
   b->deadline_ms = request.deadline_ms;
   for (const std::string& key : b->keys) db.AddWaiter(key, b);
   return b;
@@ -38,11 +42,7 @@ namespace {
 // earlier try-lock (listed in extra), or by a try-lock now. False when one is busy.
 bool HoldShardsOf(engine::Engine& engine, const BlockedClient& b, engine::LockSet& locks,
                   std::vector<int>& extra) {
-  std::vector<std::string_view> args(b.args.begin(), b.args.end());
-  std::vector<int> indexes;
-  b.spec->KeyIndexes(args, &indexes);
-  for (int i : indexes) {
-    int shard = engine.ShardOf(args[i]);
+  for (int shard : b.shards) {
     if (locks.Holds(shard) || std::find(extra.begin(), extra.end(), shard) != extra.end()) {
       continue;
     }
@@ -51,6 +51,11 @@ bool HoldShardsOf(engine::Engine& engine, const BlockedClient& b, engine::LockSe
     extra.push_back(shard);
   }
   return true;
+}
+
+std::shared_ptr<BlockedClient> Owned(const std::vector<std::shared_ptr<engine::Waiter>>& queue,
+                                     size_t j) {
+  return std::static_pointer_cast<BlockedClient>(queue[j]);
 }
 
 }  // namespace
@@ -66,20 +71,20 @@ void ServeReadyKeys(Dispatcher& dispatcher, engine::LockSet& locks) {
     engine::DbView db(engine, rk.db, engine::NowMs());
     auto* queue = db.Waiters(rk.key);
     if (queue == nullptr) continue;
-    // Waiters only leave a queue on their own thread, after this one lets go of the lock.
-    std::vector<std::shared_ptr<engine::Waiter>> waiters(queue->begin(), queue->end());
-    for (const auto& w : waiters) {
-      auto b = std::static_pointer_cast<BlockedClient>(w);
+    // The queue cannot change while we hold its shard: waiters join it only when their own
+    // command blocks and leave it only on their own thread, both under this lock.
+    for (size_t j = 0; j < queue->size(); ++j) {
+      auto* b = static_cast<BlockedClient*>((*queue)[j].get());
       if (b->state.load() != engine::Waiter::kWaiting) continue;
       if (!b->ReadyFor(db.FindQuiet(rk.key))) continue;
       if (!HoldShardsOf(engine, *b, locks, extra)) {
-        if (b->TryClaim()) dispatcher.server().RetryBlocked(b);
+        if (b->TryClaim()) dispatcher.server().RetryBlocked(Owned(*queue, j));
         continue;
       }
       if (!b->TryClaim()) continue;
       std::string out;
       if (dispatcher.RunBlocked(*b, locks, &out)) {
-        dispatcher.server().DeliverToBlocked(b, std::move(out));
+        dispatcher.server().DeliverToBlocked(Owned(*queue, j), std::move(out));
       } else {
         b->Release();
       }

@@ -24,7 +24,11 @@ struct BlockedClient : engine::Waiter {
   int resp = 2;
   const CommandSpec* spec = nullptr;
   std::vector<std::string> args;  // what runs when a write serves the client
-  int64_t deadline_ms = 0;        // 0: no timeout
+  // Views of args and the shards of its command's keys, computed once at registration: every
+  // write to a waited key runs through them.
+  std::vector<std::string_view> arg_views;
+  std::vector<int> shards;
+  int64_t deadline_ms = 0;  // 0: no timeout
 };
 
 // Builds the waiter for a command that asked to block and queues it on its keys (whose shards

@@ -107,11 +107,10 @@ bool Dispatcher::RunBlocked(const BlockedClient& b, engine::LockSet& locks, std:
   session.resp = b.resp;
   session.authenticated = true;
   session.loop = b.loop;
-  std::vector<std::string_view> args(b.args.begin(), b.args.end());
   protocol::ReplyBuilder reply(out);
   reply.set_resp3(b.resp == 3);
   BlockRequest again;
-  ExecuteLocked(session, *b.spec, args, reply, locks, &again);
+  ExecuteLocked(session, *b.spec, b.arg_views, reply, locks, &again);
   return !again.requested;
 }
 
@@ -122,9 +121,8 @@ void Dispatcher::CountUnblocked(const BlockedClient& b, bool failed) {
 }
 
 bool Dispatcher::RetryBlocked(BlockedClient& b, std::string* out) {
-  std::vector<std::string_view> args(b.args.begin(), b.args.end());
   engine::LockSet locks(server_.engine());
-  CollectLocks(*b.spec, args, locks);
+  for (int shard : b.shards) locks.AddShard(shard);
   locks.Lock();
   bool served = RunBlocked(b, locks, out);
   // Released under the locks, so a write to one of its keys either came before the re-run
