@@ -65,9 +65,22 @@ void ServeReadyKeys(Dispatcher& dispatcher, engine::LockSet& locks) {
   if (ready.empty()) return;
   engine::Engine& engine = dispatcher.server().engine();
   std::vector<int> extra;
+  // Keys whose shard is neither held nor free right now: served by ServePendingReadyKeys once
+  // the caller has let go of its locks.
+  std::vector<engine::ReadyKey> later;
   // Serving a waiter writes too (a pop, BLMOVE's push), which may append more ready keys.
   for (size_t i = 0; i < ready.size(); ++i) {
     engine::ReadyKey rk = ready[i];
+    int key_shard = engine.ShardOf(rk.key);
+    if (!locks.Holds(key_shard) &&
+        std::find(extra.begin(), extra.end(), key_shard) == extra.end()) {
+      // Never wait here: the caller holds other shards, possibly above this one.
+      if (!engine.TryLockShard(key_shard)) {
+        later.push_back(std::move(rk));
+        continue;
+      }
+      extra.push_back(key_shard);
+    }
     engine::DbView db(engine, rk.db, engine::NowMs());
     auto* queue = db.Waiters(rk.key);
     if (queue == nullptr) continue;
@@ -90,22 +103,27 @@ void ServeReadyKeys(Dispatcher& dispatcher, engine::LockSet& locks) {
       }
     }
   }
-  ready.clear();
+  ready.swap(later);
   for (int shard : extra) engine.UnlockShard(shard);
 }
 
 void ServePendingReadyKeys(Dispatcher& dispatcher) {
   auto& ready = engine::ThreadReadyKeys();
-  if (ready.empty()) return;
-  std::vector<engine::ReadyKey> pending;
-  pending.swap(ready);
-  for (engine::ReadyKey& rk : pending) {
+  // Each round holds the first key's shard, so it is served and the list shrinks; the others
+  // are served in the same round when their shards are free.
+  while (!ready.empty()) {
     engine::LockSet locks(dispatcher.server().engine());
-    locks.AddKey(rk.key);
+    locks.AddKey(ready.front().key);
     locks.Lock();
-    ready.push_back(std::move(rk));
     ServeReadyKeys(dispatcher, locks);
   }
+}
+
+void FinishWrites(Dispatcher& dispatcher, engine::LockSet& locks) {
+  ServeReadyKeys(dispatcher, locks);
+  if (engine::ThreadReadyKeys().empty()) return;
+  locks.Unlock();
+  ServePendingReadyKeys(dispatcher);
 }
 
 void UnlinkBlocked(engine::Engine& engine, const BlockedClient& b) {

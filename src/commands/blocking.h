@@ -38,13 +38,19 @@ std::shared_ptr<BlockedClient> RegisterBlocked(engine::DbView& db, const Session
                                                BlockRequest& request);
 
 // Runs the waiters of the keys this thread's writes made ready, while `locks` (the writer's) is
-// held. Waiters whose other keys live in shards the writer does not hold are locked with
-// try-lock, or handed back to their own loop to run there (ServerApi::RetryBlocked).
+// held. A ready key's shard, and the shards of its waiters' other keys, that the writer does not
+// hold are try-locked, never waited for; a ready key whose shard is busy stays in the ready list
+// for ServePendingReadyKeys, and a waiter whose other shard is busy is handed back to its own
+// loop to run there (ServerApi::RetryBlocked). No shard is touched without its lock.
 void ServeReadyKeys(Dispatcher& dispatcher, engine::LockSet& locks);
 
-// With no locks held (after active expiry, which deletes keys outside any command): serves the
-// waiters of the keys this thread's deletions made ready, locking each key's shard in turn.
+// With no locks held (after active expiry, or after a writer let go of its locks): serves every
+// key left in this thread's ready list, locking each key's shard in turn.
 void ServePendingReadyKeys(Dispatcher& dispatcher);
+
+// The end of every command that may have written: serves the ready keys under `locks`, then,
+// if some were left over, releases `locks` and serves the rest. The ready list is empty after.
+void FinishWrites(Dispatcher& dispatcher, engine::LockSet& locks);
 
 // On the client's own thread, with no locks held: takes the waiter off every key it waits on.
 void UnlinkBlocked(engine::Engine& engine, const BlockedClient& b);

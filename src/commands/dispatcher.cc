@@ -84,17 +84,23 @@ Dispatcher::Outcome Dispatcher::Execute(Session& session, ArgList args,
   locks.Lock();
   if (!(spec->flags & kBlocking)) {
     ExecuteLocked(session, *spec, args, reply, locks);
-    ServeReadyKeys(*this, locks);
+    FinishWrites(*this, locks);
     return Outcome::kDone;
   }
   BlockRequest block;
   ExecuteLocked(session, *spec, args, reply, locks, &block);
   if (block.requested) {
+    // A blocking command may still have written: lazy expiry of a key it looked at wakes that
+    // key's other waiters (XREADGROUP's NOGROUP). They are served before this client queues, so
+    // it cannot be handed its own expiry; its keys' shards are still held while it registers.
+    ServeReadyKeys(*this, locks);
     engine::DbView db(server_.engine(), session.db, engine::NowMs());
     session.blocked = RegisterBlocked(db, session, *spec, args, block);
+    locks.Unlock();
+    ServePendingReadyKeys(*this);
     return Outcome::kBlocked;
   }
-  ServeReadyKeys(*this, locks);
+  FinishWrites(*this, locks);
   return Outcome::kDone;
 }
 
@@ -128,7 +134,7 @@ bool Dispatcher::RetryBlocked(BlockedClient& b, std::string* out) {
   // Released under the locks, so a write to one of its keys either came before the re-run
   // (and was seen) or comes after and finds the client waiting again.
   if (!served) b.Release();
-  ServeReadyKeys(*this, locks);
+  FinishWrites(*this, locks);
   return served;
 }
 

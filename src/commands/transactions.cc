@@ -4,6 +4,7 @@
 #include "commands/transactions.h"
 
 #include "commands/args.h"
+#include "commands/blocking.h"
 #include "commands/dispatcher.h"
 #include "commands/registry.h"
 #include "protocol/errors.h"
@@ -94,6 +95,9 @@ void CmdExec(CommandContext& ctx) {
   }
   s.in_multi = false;
   s.queued.clear();
+  // Clients blocked on keys the transaction wrote are served while its locks are still held,
+  // so a pop that its push fed is atomic with it, as after any other write.
+  FinishWrites(ctx.dispatcher, locks);
 }
 
 void CmdWatch(CommandContext& ctx) {

@@ -114,7 +114,9 @@ int64_t Engine::ActiveExpireCycle(int first, int step, int64_t deadline_us, int 
   if (expire_paused(now)) return 0;
   for (int si = first; si < num_shards(); si += step) {
     Shard& shard = *shards_[si];
-    std::unique_lock lock(shard.mu());
+    LockSet lock(*this);
+    lock.AddShard(si);
+    lock.Lock();
     for (int n = 0; n < num_dbs_; ++n) {
       int db = (expire_cursor_db_[si] + n) % num_dbs_;
       DbTable& t = shard.db(db);
@@ -159,6 +161,7 @@ void LockSet::AddShard(int shard) {
 void LockSet::AddAll() { all_ = true; }
 
 bool LockSet::Holds(int shard) const {
+  if (!locked_) return false;
   return all_ || std::find(shards_.begin(), shards_.end(), shard) != shards_.end();
 }
 
@@ -169,13 +172,13 @@ void LockSet::Lock() {
   } else {
     std::sort(shards_.begin(), shards_.end());
   }
-  for (int s : shards_) engine_.shard(s).mu().lock();
+  for (int s : shards_) engine_.shard(s).Lock();
   locked_ = true;
 }
 
 void LockSet::Unlock() {
   if (!locked_) return;
-  for (auto it = shards_.rbegin(); it != shards_.rend(); ++it) engine_.shard(*it).mu().unlock();
+  for (auto it = shards_.rbegin(); it != shards_.rend(); ++it) engine_.shard(*it).Unlock();
   locked_ = false;
 }
 

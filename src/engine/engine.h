@@ -133,7 +133,7 @@ class LockSet {
   void Unlock();
   bool locked() const { return locked_; }
   bool Holds(int shard) const;
-  bool holds_all() const { return all_; }
+  bool holds_all() const { return locked_ && all_; }
 
  private:
   Engine& engine_;

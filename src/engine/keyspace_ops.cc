@@ -32,9 +32,9 @@ Engine::BlockingKeys Engine::CountBlockingKeys() {
   return out;
 }
 
-bool Engine::TryLockShard(int shard) { return shards_[shard]->mu().try_lock(); }
+bool Engine::TryLockShard(int shard) { return shards_[shard]->TryLock(); }
 
-void Engine::UnlockShard(int shard) { shards_[shard]->mu().unlock(); }
+void Engine::UnlockShard(int shard) { shards_[shard]->Unlock(); }
 
 uint64_t DbView::ScanShard(int shard, uint64_t cursor, const std::function<void(Entry*)>& fn) {
   return engine_.shard(shard).db(db_).keys.Scan(cursor, fn);

@@ -9,6 +9,7 @@
 #include <memory>
 #include <mutex>
 #include <string>
+#include <thread>
 #include <vector>
 
 #include "engine/blocking.h"
@@ -51,21 +52,55 @@ struct ShardStats {
   std::atomic<int64_t> expired_stale_perc{0};
 };
 
-// Lock rule: mu() is taken only by the engine's LockSet, in ascending shard order, never while
-// holding a higher shard's lock. Everything else here requires it held.
+// Debug and sanitizer builds check the lock discipline at run time: every access to a shard's
+// tables asserts that the calling thread holds its lock, and locking a shard the thread already
+// holds (a self-deadlock) aborts instead of hanging. Release builds compile the checks out.
+#if !defined(NDEBUG) || defined(WEIR_SANITIZE)
+#define WEIR_CHECK_LOCKS 1
+#endif
+
+// Lock rule: the lock is taken only by the engine's LockSet (and Engine::TryLockShard), in
+// ascending shard order, never waiting while holding a higher shard's lock. Everything else
+// here except stats() requires it held by the calling thread.
 class Shard {
  public:
   explicit Shard(int num_dbs) : dbs_(num_dbs) {}
 
-  std::mutex& mu() { return mu_; }
-  DbTable& db(int index) { return dbs_[index]; }
+  void Lock();
+  bool TryLock();
+  void Unlock();
+  // Whether the calling thread holds the lock (always true when checks are compiled out).
+  bool HeldByMe() const;
+
+  DbTable& db(int index) {
+    AssertHeld();
+    return dbs_[index];
+  }
   int num_dbs() const { return static_cast<int>(dbs_.size()); }
+  // Atomic counters: readable without the lock.
   ShardStats& stats() { return stats_; }
 
  private:
+  void AssertHeld() const;
+
   std::mutex mu_;
+#ifdef WEIR_CHECK_LOCKS
+  std::atomic<std::thread::id> owner_{};
+#endif
   std::vector<DbTable> dbs_;
   ShardStats stats_;
 };
+
+#ifdef WEIR_CHECK_LOCKS
+inline bool Shard::HeldByMe() const {
+  return owner_.load(std::memory_order_relaxed) == std::this_thread::get_id();
+}
+#else
+inline bool Shard::HeldByMe() const { return true; }
+inline void Shard::AssertHeld() const {}
+inline void Shard::Lock() { mu_.lock(); }
+inline bool Shard::TryLock() { return mu_.try_lock(); }
+inline void Shard::Unlock() { mu_.unlock(); }
+#endif
 
 }  // namespace weir::engine

@@ -8,6 +8,7 @@
 #include <random>
 #include <set>
 #include <string>
+#include <thread>
 
 #include "engine/table.h"
 
@@ -110,9 +111,18 @@ TEST(Engine, ActiveExpiryRemovesExpiredKeysWithoutReads) {
     }
     for (int i = 0; i < 100; ++i) db.SetString("live" + std::to_string(i), "v", ExpireMode::kClear);
   }
-  for (int round = 0; round < 100 && engine.KeyCount(0) > 100; ++round) {
+  auto key_count = [&engine] {
+    LockSet locks(engine);
+    locks.AddAll();
+    locks.Lock();
+    return engine.KeyCount(0);
+  };
+  for (int round = 0; round < 100 && key_count() > 100; ++round) {
     engine.ActiveExpireCycle(0, 1, NowUs() + 25000, 1);
   }
+  LockSet locks(engine);
+  locks.AddAll();
+  locks.Lock();
   EXPECT_EQ(engine.KeyCount(0), 100);
   EXPECT_EQ(engine.ExpiresCount(0), 0);
 }
@@ -216,14 +226,41 @@ TEST(LockSet, LocksInAscendingOrderAndUnlocks) {
     EXPECT_TRUE(locks.Holds(3));
     EXPECT_TRUE(locks.Holds(9));
     EXPECT_FALSE(locks.Holds(4));
-    EXPECT_FALSE(engine.shard(3).mu().try_lock());
+    // Asked from another thread: try-locking a mutex this thread holds would be undefined.
+    std::thread([&engine] { EXPECT_FALSE(engine.TryLockShard(3)); }).join();
   }
   // Released on destruction: nothing stays locked.
   for (int i = 0; i < 16; ++i) {
-    ASSERT_TRUE(engine.shard(i).mu().try_lock());
-    engine.shard(i).mu().unlock();
+    ASSERT_TRUE(engine.TryLockShard(i));
+    engine.UnlockShard(i);
   }
 }
+
+#ifdef WEIR_CHECK_LOCKS
+// The lock discipline is checked in debug and sanitizer builds: touching a shard's keys without
+// its lock, or locking a shard twice from one thread, aborts at once instead of racing.
+TEST(LockSetDeathTest, AccessWithoutTheShardLockAborts) {
+  GTEST_FLAG_SET(death_test_style, "threadsafe");
+  Engine engine(16, 16);
+  EXPECT_DEATH(DbView(engine, 0, NowMs()).Find("k"), "shard lock violation");
+  LockSet locks(engine);
+  locks.AddKey("k");
+  locks.Lock();
+  DbView db(engine, 0, NowMs());
+  EXPECT_EQ(db.Find("k"), nullptr);  // held: fine
+  // A key of another shard is still off limits.
+  std::string other = "a";
+  while (engine.ShardOf(other) == engine.ShardOf("k")) other += "a";
+  EXPECT_DEATH(db.Find(other), "shard lock violation");
+  EXPECT_DEATH(engine.TryLockShard(engine.ShardOf("k")), "already holds");
+  // Held by another thread is not held by this one.
+  locks.Unlock();
+  std::thread([&engine] {
+    ASSERT_TRUE(engine.TryLockShard(engine.ShardOf("k")));
+    engine.UnlockShard(engine.ShardOf("k"));
+  }).join();
+}
+#endif
 
 }  // namespace
 }  // namespace weir::engine
