@@ -2,6 +2,7 @@
 #include "commands/dispatcher.h"
 
 #include "commands/args.h"
+#include "commands/transactions.h"
 #include "common/strings.h"
 #include "protocol/errors.h"
 
@@ -37,10 +38,20 @@ bool ArityOk(const CommandSpec& spec, size_t argc) {
 
 void Dispatcher::Reject(Session& session, protocol::ReplyBuilder& reply, const CommandSpec* spec,
                         std::string_view error) {
-  reply.Error(error);
-  CountError(error);
   counters_.Add(kRejectedCommands, 1);
   if (spec != nullptr) spec->stats.Add(CommandStats::kRejected, 1);
+  if (spec != nullptr && spec->parent == nullptr && spec->name == "exec") {
+    // A rejected EXEC (wrong arity, NOAUTH) ends the transaction, in MULTI or not, and says
+    // why: Redis's rejectCommand calls execCommandAbort, whose text drops the "ERR " prefix.
+    DiscardTransaction(server_.engine(), session);
+    if (error.starts_with("ERR ")) error.remove_prefix(4);
+    std::string abort = StrCat("EXECABORT Transaction discarded because of: ", error);
+    reply.Error(abort);
+    CountError(abort);
+    return;
+  }
+  reply.Error(error);
+  CountError(error);
   // A rejected command inside MULTI makes EXEC fail with EXECABORT.
   if (session.in_multi) session.multi_error = true;
 }
