@@ -269,6 +269,24 @@ def test_getex_errors(r, c):
     assert c.call("TTL", "k") == -1
 
 
+def test_getex_checks_the_key_before_the_time(r, c):
+    """Redis parses GETEX's options (syntax errors first), then looks the key up (nil when
+    missing, WRONGTYPE for another type), and only then checks the expire value."""
+    for bad in [("EX", ""), ("EXAT", 0), ("PX", -1), ("EX", "x"), ("PX", 99999999999999999999)]:
+        assert c.call("GETEX", "missing", *bad) is None, bad
+    c.call("HSET", "h", "f", "v")
+    assert c.error("GETEX", "h", "EX", "x") == WRONGTYPE
+    assert c.error("GETEX", "h", "EXAT", 0) == WRONGTYPE
+    assert c.error("GETEX", "h", "EX", 1, "PX", 1) == SYNTAX
+    assert c.error("GETEX", "missing", "EX") == SYNTAX
+    c.call("SET", "k", "v")
+    assert c.error("GETEX", "k", "EXAT", 0) == bad_expire("getex")
+    assert c.error("GETEX", "k", "EX", "") == NOT_INT
+    assert c.error("GETEX", "k", "PX", 9223372036854775807) == bad_expire("getex")
+    assert c.call("TTL", "k") == -1
+    assert c.call("EXISTS", "missing") == 0
+
+
 # ------------------------------------------------------- MGET MSET MSETNX
 
 
@@ -432,6 +450,23 @@ def test_incrbyfloat(r, c):
     assert c.call("INCRBYFLOAT", "g", "-1.5") == b"-1.5"
     c.call("SET", "n", 7)
     assert c.call("INCRBYFLOAT", "n", "0.5") == b"7.5"
+
+
+def test_incrbyfloat_result_is_a_plain_string(r, c):
+    """Redis stores INCRBYFLOAT's result without trying the integer encoding: embstr with
+    refcount 1 even when it reads as a small integer (not a shared integer)."""
+    assert c.call("INCRBYFLOAT", "f", 3) == b"3"
+    assert c.call("OBJECT", "ENCODING", "f") == b"embstr"
+    assert c.call("OBJECT", "REFCOUNT", "f") == 1
+    c.call("SET", "f", "2")
+    assert c.call("INCRBYFLOAT", "f", "0.5") == b"2.5"
+    assert c.call("OBJECT", "ENCODING", "f") == b"embstr"
+    c.call("SET", "n", "7")
+    assert c.call("OBJECT", "REFCOUNT", "n") == 2147483647
+    assert c.call("INCRBYFLOAT", "n", 1) == b"8"
+    assert c.call("OBJECT", "REFCOUNT", "n") == 1
+    assert c.call("INCR", "n") == 9
+    assert c.call("OBJECT", "ENCODING", "n") == b"int"
 
 
 def test_incrbyfloat_uses_long_double_precision(r, c):
