@@ -1491,6 +1491,23 @@ def test_command_info_key_specs(r, c):
                                          b"xgroup|createconsumer", b"xgroup|delconsumer", b"xgroup|help"}
 
 
+def test_approximate_trim_follows_node_max_bytes(r, c, set_config):
+    """Nodes are full by Redis's rule on the size its listpack would have, so `~` trimming
+    removes the same whole nodes (counts checked against redis-server)."""
+    set_config("stream-node-max-bytes", 100)
+    for i in range(1, 6):
+        c.call("XADD", "s", f"{i}-0", "f", "v")
+    assert c.call("XTRIM", "s", "MAXLEN", "~", 1) == 0  # five small entries fit one node
+    for i in range(1, 14):
+        c.call("XADD", "t", f"{i}-0", f"field{i}", f"value-{i}", "x", i * 1000)
+    assert c.call("XTRIM", "t", "MAXLEN", "~", 1) == 11
+    assert c.call("XLEN", "t") == 2
+    for i in range(1, 41):
+        c.call("XADD", "u", f"{i}-{i}", "a", 1, "b", "hello")
+    assert c.call("XTRIM", "u", "MAXLEN", "~", 1) == 35
+    assert c.call("XLEN", "u") == 5
+
+
 def test_command_getkeys(r, c):
     assert c.call("COMMAND", "GETKEYS", "XREAD", "COUNT", "2", "STREAMS", "a", "b", "0", "0") == [b"a", b"b"]
     assert c.call("COMMAND", "GETKEYS", "XREADGROUP", "GROUP", "g", "c", "STREAMS", "s", ">") == [b"s"]
