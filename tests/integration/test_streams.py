@@ -1508,6 +1508,25 @@ def test_approximate_trim_follows_node_max_bytes(r, c, set_config):
     assert c.call("XLEN", "u") == 5
 
 
+def test_command_getkeys_xread_follows_key_specs(r, c):
+    """Redis finds XREAD's keys with its key spec (after the first STREAMS, half of what
+    follows) and falls back to parsing the options only when that does not fit (checked
+    against redis-server)."""
+
+    def keys(*args):
+        return c.call("COMMAND", "GETKEYS", *args)
+
+    assert keys("XREAD", "STREAMS", "a", "b", "0", "0", "junk") == [b"a", b"b"]
+    assert keys("XREAD", "a", "STREAMS", "b", "0") == [b"b"]
+    assert keys("XREAD", "COUNT", "STREAMS", "STREAMS", "a", "0") == [b"STREAMS"]
+    assert keys("XREAD", "BLOCK", "0", "STREAMS", "STREAMS", "a", "b", "0") == [b"STREAMS", b"a"]
+    assert keys("XREADGROUP", "GROUP", "streams", "c", "STREAMS", "a", "0") == [b"a"]
+    invalid = "ERR Invalid arguments specified for command"
+    assert str(keys("XREAD", "COUNT", "STREAMS", "STREAMS")) == invalid
+    assert str(keys("XREADGROUP", "GROUP", "g", "c", "COUNT", "1", "STREAMS")) == invalid
+    assert str(keys("XREAD", "STREAMS", "a")) == "ERR Invalid number of arguments specified for command"
+
+
 def test_command_getkeys(r, c):
     assert c.call("COMMAND", "GETKEYS", "XREAD", "COUNT", "2", "STREAMS", "a", "b", "0", "0") == [b"a", b"b"]
     assert c.call("COMMAND", "GETKEYS", "XREADGROUP", "GROUP", "g", "c", "STREAMS", "s", ">") == [b"s"]
