@@ -17,16 +17,18 @@ std::string UnknownCommandError(ArgList args) {
   std::string list;
   for (size_t i = 1; i < args.size() && list.size() < 128; ++i) {
     size_t room = 128 - list.size();
-    StrAppend(&list, "'", args[i].substr(0, room), "' ");
+    StrAppend(&list, "'", UntilNul(args[i]).substr(0, room), "' ");
   }
-  return StrCat("ERR unknown command '", args[0].substr(0, 128),
+  // Redis prints the names with %s: each ends at its first NUL byte.
+  return StrCat("ERR unknown command '", UntilNul(args[0]).substr(0, 128),
                 "', with args beginning with: ", list);
 }
 
 std::string UnknownSubcommandError(ArgList args) {
   std::string upper(args[0]);
   for (char& c : upper) c = static_cast<char>(toupper(static_cast<unsigned char>(c)));
-  return StrCat("ERR unknown subcommand '", args[1].substr(0, 128), "'. Try ", upper, " HELP.");
+  return StrCat("ERR unknown subcommand '", UntilNul(args[1]).substr(0, 128), "'. Try ", upper,
+                " HELP.");
 }
 
 bool ArityOk(const CommandSpec& spec, size_t argc) {

@@ -33,6 +33,14 @@ def test_unknown_command_inline(r, c):
     assert c.read() == RespError("ERR unknown command 'foo', with args beginning with: 'bar' 'baz' ")
 
 
+def test_error_texts_end_at_nul(r, c):
+    """Redis builds these texts with %s, which stops at a NUL byte (checked against
+    redis-server)."""
+    assert c.error("PI\x00NG") == "ERR unknown command 'PI', with args beginning with: "
+    assert c.error("XFOO", "q\x00r", "z") == "ERR unknown command 'XFOO', with args beginning with: 'q' 'z' "
+    assert c.error("CONFIG", "GE\x00T", "x") == "ERR unknown subcommand 'GE'. Try CONFIG HELP."
+
+
 def test_unknown_command_long_name_truncated(r, c):
     name = "a" * 200
     assert c.error(name) == f"ERR unknown command '{'a' * 128}', with args beginning with: "

@@ -1508,6 +1508,23 @@ def test_approximate_trim_follows_node_max_bytes(r, c, set_config):
     assert c.call("XLEN", "u") == 5
 
 
+def test_nogroup_texts_end_at_nul(r, c):
+    """Redis prints key and group names with %s: they end at a NUL byte."""
+    key, group = "s\x00t", "g\x00h"
+    c.call("XADD", key, "1-1", "f", "v")
+    assert c.error("XREADGROUP", "GROUP", group, "c", "STREAMS", key, ">") == (
+        "NOGROUP No such key 's' or consumer group 'g' in XREADGROUP with GROUP option")
+    plain = "NOGROUP No such key 's' or consumer group 'g'"
+    assert c.error("XPENDING", key, group) == plain
+    assert c.error("XCLAIM", key, group, "c", 0, "1-1") == plain
+    assert c.error("XAUTOCLAIM", key, group, "c", 0, 0) == plain
+    for_key = "NOGROUP No such consumer group 'g' for key name 's'"
+    assert c.error("XINFO", "CONSUMERS", key, group) == for_key
+    assert c.error("XGROUP", "CREATECONSUMER", key, group, "c") == for_key
+    c.call("XGROUP", "CREATE", key, "g", "$")
+    assert c.error("XCLAIM", key, "g", "c", 0, "1-1", "FO\x00O") == "ERR Unrecognized XCLAIM option 'FO'"
+
+
 def test_command_getkeys_xread_follows_key_specs(r, c):
     """Redis finds XREAD's keys with its key spec (after the first STREAMS, half of what
     follows) and falls back to parsing the options only when that does not fit (checked
