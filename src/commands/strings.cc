@@ -1,6 +1,7 @@
 // The string family: GET/SET and their variants, counters, ranges and LCS.
 #include "common/strings.h"
 
+#include <algorithm>
 #include <cmath>
 #include <cstring>
 
@@ -140,7 +141,11 @@ void SetInt(CommandContext& ctx, std::string_view key, Entry* e, int64_t v) {
   }
 }
 
-int64_t MaxStringSize(CommandContext& ctx) { return ctx.server.config().Int("proto-max-bulk-len"); }
+// The longest string APPEND and SETRANGE may make: proto-max-bulk-len as in Redis, but never
+// more than an entry holds (Redis would allocate it; Weir refuses rather than truncate).
+int64_t MaxStringSize(CommandContext& ctx) {
+  return std::min<int64_t>(ctx.server.config().Int("proto-max-bulk-len"), Entry::kMaxValueLen);
+}
 
 // ---- Handlers ----
 

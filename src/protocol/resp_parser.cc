@@ -101,7 +101,7 @@ RespParser::Status RespParser::ParseMultibulk(std::string_view buf) {
       }
       int64_t len;
       if (!ParseInt64(buf.substr(pos_ + 1, cr_pos - pos_ - 1), &len) || len < 0 ||
-          len > limits_.max_bulk_len) {
+          len > limits_.max_bulk_len || len > kMaxStoredBulkLen) {
         return Fail("ERR Protocol error: invalid bulk length");
       }
       if (limits_.unauthenticated && len > 16384) {

@@ -287,6 +287,18 @@ def test_getex_checks_the_key_before_the_time(r, c):
     assert c.call("EXISTS", "missing") == 0
 
 
+def test_strings_of_4gib_are_refused(r, c, set_config):
+    """Weir keeps string lengths in 32 bits: with proto-max-bulk-len raised past 4 GiB, a
+    SETRANGE or APPEND that would make a longer string is refused (Redis would allocate it),
+    never truncated, and a longer bulk is a protocol error."""
+    set_config("proto-max-bulk-len", 5 * 1024**3)
+    assert c.error("SETRANGE", "k", 4294967295, "x") == "ERR string exceeds maximum allowed size (proto-max-bulk-len)"
+    assert c.call("EXISTS", "k") == 0
+    assert c.error("SETBIT", "k", 4294967296 * 8, 1) == "ERR bit offset is not an integer or out of range"
+    c.send(b"*3\r\n$3\r\nSET\r\n$1\r\nk\r\n$4294967296\r\n")
+    assert str(c.read()) == "ERR Protocol error: invalid bulk length"
+
+
 # ------------------------------------------------------- MGET MSET MSETNX
 
 
