@@ -1,7 +1,4 @@
-"""Error replies: unknown command / subcommand texts, arity texts, WRONGTYPE.
-
-Tests that need a list key are marked `needs_lists`; they are skipped while
-the server answers LPUSH with 'unknown command'."""
+"""Error replies: unknown command / subcommand texts, arity texts, WRONGTYPE."""
 
 import pytest
 
@@ -165,7 +162,6 @@ STRING_COMMANDS_ON_LIST = [
 ]
 
 
-@pytest.mark.needs_lists
 @pytest.mark.parametrize("args", STRING_COMMANDS_ON_LIST, ids=lambda a: a[0])
 def test_wrongtype(r, c, args):
     assert c.call("LPUSH", "L", "a", "b") == 2
@@ -174,13 +170,11 @@ def test_wrongtype(r, c, args):
     assert c.call("EXISTS", "dest") == 0
 
 
-@pytest.mark.needs_lists
 def test_wrongtype_raw_bytes(r, c):
     c.call("LPUSH", "L", "a")
     assert c.call_raw("GET", "L") == b"-" + WRONGTYPE.encode() + b"\r\n"
 
 
-@pytest.mark.needs_lists
 def test_wrongtype_in_multi_does_not_abort(r, c):
     c.call("LPUSH", "L", "a")
     c.call("MULTI")
@@ -189,7 +183,6 @@ def test_wrongtype_in_multi_does_not_abort(r, c):
     assert c.call("EXEC") == [RespError(WRONGTYPE), b"OK"]
 
 
-@pytest.mark.needs_lists
 def test_generic_commands_work_on_any_type(r, c):
     c.call("LPUSH", "L", "a")
     assert c.call("TYPE", "L") == b"list"
@@ -212,7 +205,6 @@ def test_generic_commands_work_on_any_type(r, c):
     assert c.call("DEL", "L") == 1
 
 
-@pytest.mark.needs_lists
 def test_set_overwrites_other_types(r, c):
     c.call("LPUSH", "L", "a")
     c.call("EXPIRE", "L", 100)
@@ -232,7 +224,6 @@ def test_set_overwrites_other_types(r, c):
     assert c.call("TYPE", "B") == b"string"
 
 
-@pytest.mark.needs_lists
 def test_wrongtype_redis_py(r):
     import redis
 

@@ -122,7 +122,6 @@ def test_execabort_via_redis_py(r):
     assert r.exists("a") == 0
 
 
-@pytest.mark.needs_lists
 def test_runtime_errors_do_not_abort(r, c):
     c.call("MULTI")
     c.call("SET", "a", "1")

@@ -101,7 +101,6 @@ def test_set_get_option(r, c):
     assert 40 <= c.call("TTL", "k") <= 50
 
 
-@pytest.mark.needs_lists
 def test_set_get_option_wrongtype_leaves_key(r, c):
     c.call("LPUSH", "l", "a")
     assert c.error("SET", "l", "v", "GET") == WRONGTYPE
@@ -165,7 +164,6 @@ def test_get_set_arity(r, c):
     assert c.error("SET", "k") == arity("set")
 
 
-@pytest.mark.needs_lists
 def test_get_wrongtype(r, c):
     c.call("LPUSH", "l", "a")
     assert c.error("GET", "l") == WRONGTYPE
@@ -209,7 +207,6 @@ def test_getset(r, c):
     assert c.call("TTL", "t") == -1
 
 
-@pytest.mark.needs_lists
 def test_getset_getdel_wrongtype(r, c):
     c.call("LPUSH", "l", "a")
     assert c.error("GETSET", "l", "v") == WRONGTYPE
@@ -309,7 +306,6 @@ def test_mset_mget(r, c):
     assert c.call("GET", "a") == b"y"
 
 
-@pytest.mark.needs_lists
 def test_mget_wrongtype_is_nil(r, c):
     c.call("SET", "s", "v")
     c.call("LPUSH", "l", "a")
@@ -366,7 +362,6 @@ def test_append_keeps_ttl(r, c):
     assert c.call("TTL", "k") > 0
 
 
-@pytest.mark.needs_lists
 def test_append_strlen_wrongtype(r, c):
     c.call("LPUSH", "l", "a")
     assert c.error("APPEND", "l", "x") == WRONGTYPE
@@ -443,7 +438,6 @@ def test_incr_arity(r, c):
     assert c.error("DECRBY", "a") == arity("decrby")
 
 
-@pytest.mark.needs_lists
 def test_incr_wrongtype(r, c):
     c.call("LPUSH", "l", "a")
     assert c.error("INCR", "l") == WRONGTYPE
@@ -541,7 +535,6 @@ def test_setrange_errors(r, c):
     assert c.call("EXISTS", "k") == 0
 
 
-@pytest.mark.needs_lists
 def test_setrange_getrange_wrongtype(r, c):
     c.call("LPUSH", "l", "a")
     assert c.error("SETRANGE", "l", 0, "x") == WRONGTYPE
@@ -630,7 +623,6 @@ def test_lcs_errors(r, c):
     assert c.error("LCS", "k1") == arity("lcs")
 
 
-@pytest.mark.needs_lists
 def test_lcs_wrongtype(r, c):
     c.call("SET", "s", "abc")
     c.call("LPUSH", "l", "a")
