@@ -31,7 +31,7 @@ constexpr std::string_view kBitfieldRoWrite = "ERR BITFIELD_RO only supports the
 
 // An entry's value length is 32 bits wide, so writes may not grow a string past that even when
 // proto-max-bulk-len is configured larger (Redis itself would allocate the string).
-constexpr uint64_t kMaxValueBytes = UINT32_MAX;
+constexpr uint64_t kMaxValueBytes = engine::Entry::kMaxValueLen;
 
 // Offsets are limited by proto-max-bulk-len, as Redis's getBitOffsetFromArgument.
 uint64_t MaxBitmapBytes(CommandContext& ctx) {

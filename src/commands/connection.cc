@@ -86,7 +86,7 @@ void CmdHello(CommandContext& ctx) {
       if (!ValidClientName(name)) return ctx.reply.Error(kBadClientName);
       has_name = true;
     } else {
-      return ctx.reply.Error(StrCat("ERR Syntax error in HELLO option '", opt, "'"));
+      return ctx.reply.Error(StrCat("ERR Syntax error in HELLO option '", UntilNul(opt), "'"));
     }
   }
   if (has_auth) {
@@ -184,7 +184,7 @@ void CmdClientList(CommandContext& ctx) {
   for (size_t j = 2; j < ctx.argc(); ++j) {
     if (EqualsIgnoreCase(ctx.arg(j), "type") && j + 1 < ctx.argc()) {
       if (!ParseClientType(ctx.arg(j + 1), &filter.type)) {
-        return ctx.reply.Error(StrCat("ERR Unknown client type '", ctx.arg(j + 1), "'"));
+        return ctx.reply.Error(StrCat("ERR Unknown client type '", UntilNul(ctx.arg(j + 1)), "'"));
       }
       ++j;
     } else if (EqualsIgnoreCase(ctx.arg(j), "id") && j + 1 < ctx.argc()) {
@@ -225,7 +225,7 @@ void CmdClientKill(CommandContext& ctx) {
       filter.ids.push_back(static_cast<uint64_t>(id));
     } else if (EqualsIgnoreCase(opt, "type")) {
       if (!ParseClientType(val, &filter.type)) {
-        return ctx.reply.Error(StrCat("ERR Unknown client type '", val, "'"));
+        return ctx.reply.Error(StrCat("ERR Unknown client type '", UntilNul(val), "'"));
       }
     } else if (EqualsIgnoreCase(opt, "addr")) {
       filter.addr = std::string(val);
@@ -233,7 +233,7 @@ void CmdClientKill(CommandContext& ctx) {
       filter.laddr = std::string(val);
     } else if (EqualsIgnoreCase(opt, "user")) {
       if (val != "default") {
-        return ctx.reply.Error(StrCat("ERR No such user '", val, "'"));
+        return ctx.reply.Error(StrCat("ERR No such user '", UntilNul(val), "'"));
       }
       filter.user = std::string(val);
     } else if (EqualsIgnoreCase(opt, "skipme")) {
@@ -315,7 +315,7 @@ void CmdClientSetInfo(CommandContext& ctx) {
   std::string_view attr = ctx.arg(2), val = ctx.arg(3);
   bool is_name = EqualsIgnoreCase(attr, "lib-name");
   if (!is_name && !EqualsIgnoreCase(attr, "lib-ver")) {
-    return ctx.reply.Error(StrCat("ERR Unrecognized option '", attr, "'"));
+    return ctx.reply.Error(StrCat("ERR Unrecognized option '", UntilNul(attr), "'"));
   }
   for (char c : val) {
     if (c < '!' || c > '~') {

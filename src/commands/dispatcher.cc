@@ -2,6 +2,7 @@
 #include "commands/dispatcher.h"
 
 #include "commands/args.h"
+#include "commands/transactions.h"
 #include "common/strings.h"
 #include "protocol/errors.h"
 
@@ -16,16 +17,18 @@ std::string UnknownCommandError(ArgList args) {
   std::string list;
   for (size_t i = 1; i < args.size() && list.size() < 128; ++i) {
     size_t room = 128 - list.size();
-    StrAppend(&list, "'", args[i].substr(0, room), "' ");
+    StrAppend(&list, "'", UntilNul(args[i]).substr(0, room), "' ");
   }
-  return StrCat("ERR unknown command '", args[0].substr(0, 128),
+  // Redis prints the names with %s: each ends at its first NUL byte.
+  return StrCat("ERR unknown command '", UntilNul(args[0]).substr(0, 128),
                 "', with args beginning with: ", list);
 }
 
 std::string UnknownSubcommandError(ArgList args) {
   std::string upper(args[0]);
   for (char& c : upper) c = static_cast<char>(toupper(static_cast<unsigned char>(c)));
-  return StrCat("ERR unknown subcommand '", args[1].substr(0, 128), "'. Try ", upper, " HELP.");
+  return StrCat("ERR unknown subcommand '", UntilNul(args[1]).substr(0, 128), "'. Try ", upper,
+                " HELP.");
 }
 
 bool ArityOk(const CommandSpec& spec, size_t argc) {
@@ -37,10 +40,20 @@ bool ArityOk(const CommandSpec& spec, size_t argc) {
 
 void Dispatcher::Reject(Session& session, protocol::ReplyBuilder& reply, const CommandSpec* spec,
                         std::string_view error) {
-  reply.Error(error);
-  CountError(error);
   counters_.Add(kRejectedCommands, 1);
   if (spec != nullptr) spec->stats.Add(CommandStats::kRejected, 1);
+  if (spec != nullptr && spec->parent == nullptr && spec->name == "exec") {
+    // A rejected EXEC (wrong arity, NOAUTH) ends the transaction, in MULTI or not, and says
+    // why: Redis's rejectCommand calls execCommandAbort, whose text drops the "ERR " prefix.
+    DiscardTransaction(server_.engine(), session);
+    if (error.starts_with("ERR ")) error.remove_prefix(4);
+    std::string abort = StrCat("EXECABORT Transaction discarded because of: ", error);
+    reply.Error(abort);
+    CountError(abort);
+    return;
+  }
+  reply.Error(error);
+  CountError(error);
   // A rejected command inside MULTI makes EXEC fail with EXECABORT.
   if (session.in_multi) session.multi_error = true;
 }

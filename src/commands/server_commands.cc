@@ -438,7 +438,30 @@ bool KeysFromSpecs(const CommandSpec& spec, ArgList args, std::vector<KeyRef>* o
     uint32_t flags = KeyFlagBits(ks);
     if (flags & kKeyNotKey) continue;
     int first = ks.begin_index;
-    int last = ks.last_key >= 0 ? first + ks.last_key : argc + ks.last_key;
+    if (!ks.keyword.empty()) {
+      // The keys follow the first argument equal to the keyword, searched from keyword_from
+      // onwards (backwards from the end when negative); the last argument is not looked at,
+      // as in Redis. A spec whose keyword is absent gives no keys but is not an error.
+      first = 0;
+      const bool forward = ks.keyword_from > 0;
+      const int start = forward ? ks.keyword_from : argc + ks.keyword_from;
+      const int end = forward ? argc - 1 : 1;
+      for (int i = start; i != end && i >= 1 && i < argc; i += forward ? 1 : -1) {
+        if (EqualsIgnoreCase(args[i], ks.keyword)) {
+          first = i + 1;
+          break;
+        }
+      }
+      if (first == 0) continue;
+    }
+    int last;
+    if (ks.last_key >= 0) {
+      last = first + ks.last_key;
+    } else if (ks.limit == 0) {
+      last = argc + ks.last_key;
+    } else {
+      last = first + (argc - first) / ks.limit + ks.last_key;
+    }
     if (last >= argc || last < first || first >= argc) {
       out->clear();
       return false;
@@ -512,8 +535,19 @@ void GetKeys(CommandContext& ctx, bool with_flags) {
   if ((spec->arity > 0 && spec->arity != argc) || argc < -spec->arity) {
     return ctx.reply.Error("ERR Invalid number of arguments specified for command");
   }
+  // Redis prefers the key specs when they describe every key and fall back to the command's
+  // own key extraction when they do not fit the arguments. For range specs found by a keyword
+  // (XREAD, XREADGROUP) that gives other answers than the key finder used for locking, which
+  // checks the options before STREAMS: XREAD a STREAMS b 0 reports b, STREAMS a b 0 0 junk
+  // reports a and b.
+  bool keyword_specs = !variable_flags && !spec->key_specs.empty();
+  for (const KeySpec& ks : spec->key_specs) {
+    if (ks.keyword.empty() || ks.keynum_index >= 0) keyword_specs = false;
+  }
   std::vector<KeyRef> keys;
-  if (spec->key_finder != nullptr) {
+  if (keyword_specs && KeysFromSpecs(*spec, target, &keys)) {
+    // found by the specs (possibly none: the keyword is absent)
+  } else if (spec->key_finder != nullptr) {
     std::vector<int> positions;
     spec->key_finder(target, &positions);
     for (int pos : positions) {

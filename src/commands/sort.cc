@@ -162,6 +162,9 @@ void Sort(CommandContext& ctx, bool read_only) {
       e->type != ObjType::kZSet) {
     return ctx.reply.Error(protocol::errors::kWrongType);
   }
+  // Redis's SORT (and SORT_RO) converts a sorted set to the skiplist encoding before it reads
+  // it, and the set stays so (OBJECT ENCODING, and a later -0 score keeps its sign there).
+  if (e != nullptr && e->type == ObjType::kZSet) e->As<types::ZSet>()->ConvertToSkiplist();
   // A set has no order of its own: when its elements are stored, they are sorted so the
   // result does not depend on the set's layout.
   if (o.dont_sort && e != nullptr && e->type == ObjType::kSet && o.store) {

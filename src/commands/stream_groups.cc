@@ -31,8 +31,8 @@ void AddDirty(CommandContext& ctx, int64_t n) {
 
 void ReplyNoGroup(CommandContext& ctx, std::string_view key, std::string_view group,
                   std::string_view suffix = {}) {
-  ctx.reply.Error(
-      StrCat("NOGROUP No such key '", key, "' or consumer group '", group, "'", suffix));
+  ctx.reply.Error(StrCat("NOGROUP No such key '", UntilNul(key), "' or consumer group '",
+                         UntilNul(group), "'", suffix));
 }
 
 // The consumer named `name`, created (seen now, never active) if it does not exist.
@@ -90,8 +90,8 @@ bool ResolveXGroup(CommandContext& ctx, bool create, bool setid, bool group_need
     return false;
   }
   if (group_needed && t->group == nullptr) {
-    ctx.reply.Error(StrCat("NOGROUP No such consumer group '", ctx.arg(3), "' for key name '",
-                           ctx.arg(2), "'"));
+    ctx.reply.Error(StrCat("NOGROUP No such consumer group '", UntilNul(ctx.arg(3)),
+                           "' for key name '", UntilNul(ctx.arg(2)), "'"));
     return false;
   }
   return true;
@@ -469,7 +469,7 @@ void CmdXClaim(CommandContext& ctx) {
     } else if (EqualsIgnoreCase(opt, "lastid") && more) {
       if (!ParseStrictId(ctx, ctx.arg(++j), 0, &last_id)) return;
     } else {
-      return ctx.reply.Error(StrCat("ERR Unrecognized XCLAIM option '", opt, "'"));
+      return ctx.reply.Error(StrCat("ERR Unrecognized XCLAIM option '", UntilNul(opt), "'"));
     }
   }
   if (last_id > g->last_id) {

@@ -530,7 +530,8 @@ void CmdXSetId(CommandContext& ctx) {
 // ---- XINFO ----
 
 void ReplyNoGroupForKey(CommandContext& ctx, std::string_view group, std::string_view key) {
-  ctx.reply.Error(StrCat("NOGROUP No such consumer group '", group, "' for key name '", key, "'"));
+  ctx.reply.Error(StrCat("NOGROUP No such consumer group '", UntilNul(group), "' for key name '",
+                         UntilNul(key), "'"));
 }
 
 void ReplyLag(CommandContext& ctx, const Stream& s, const types::ConsumerGroup& g) {

@@ -1,6 +1,7 @@
 // The string family: GET/SET and their variants, counters, ranges and LCS.
 #include "common/strings.h"
 
+#include <algorithm>
 #include <cmath>
 #include <cstring>
 
@@ -140,7 +141,11 @@ void SetInt(CommandContext& ctx, std::string_view key, Entry* e, int64_t v) {
   }
 }
 
-int64_t MaxStringSize(CommandContext& ctx) { return ctx.server.config().Int("proto-max-bulk-len"); }
+// The longest string APPEND and SETRANGE may make: proto-max-bulk-len as in Redis, but never
+// more than an entry holds (Redis would allocate it; Weir refuses rather than truncate).
+int64_t MaxStringSize(CommandContext& ctx) {
+  return std::min<int64_t>(ctx.server.config().Int("proto-max-bulk-len"), Entry::kMaxValueLen);
+}
 
 // ---- Handlers ----
 
@@ -215,12 +220,14 @@ void CmdGetDel(CommandContext& ctx) {
 void CmdGetEx(CommandContext& ctx) {
   ExtendedArgs a;
   if (!ParseExtended(ctx, 2, CommandKind::kGetEx, &a)) return;
-  int64_t at = -1;
-  if (!ExpireFromFlags(ctx, a, &at)) return;
   std::string_view key = ctx.arg(1);
   Entry* e = ctx.db.Find(key);
   if (!CheckType(ctx, e, ObjType::kString)) return;
   if (e == nullptr) return ctx.reply.Null();
+  // Redis checks the expire value only once the key is found to be a string: a bad or
+  // out-of-range time on a missing key answers nil, on another type WRONGTYPE.
+  int64_t at = -1;
+  if (!ExpireFromFlags(ctx, a, &at)) return;
   ctx.reply.Bulk(e->value());
   if (at >= 0) {
     if (at <= ctx.db.now_ms()) {
@@ -334,12 +341,16 @@ void CmdIncrByFloat(CommandContext& ctx) {
   long double result = v + by;
   if (std::isnan(result) || std::isinf(result)) return ctx.reply.Error(errors::kIncrFloatNan);
   std::string text = FormatLongDouble(result);
+  Entry* stored;
   if (e != nullptr) {
-    ctx.db.UpdateString(e, text);
+    stored = ctx.db.UpdateString(e, text);
     ctx.db.Modified(key);
   } else {
-    ctx.db.SetString(key, text, ExpireMode::kClear);
+    stored = ctx.db.SetString(key, text, ExpireMode::kClear);
   }
+  // Redis stores the formatted result as a plain string object without trying the integer
+  // encoding, so "3" after INCRBYFLOAT is embstr (refcount 1), not a shared integer.
+  stored->encoding = text.size() <= 44 ? engine::Encoding::kEmbStr : engine::Encoding::kRaw;
   ctx.reply.Bulk(text);
 }
 

@@ -42,6 +42,10 @@ std::string StrCat(const Args&... args) {
   return out;
 }
 
+// The text up to its first NUL byte: what C's %s prints of it. Redis builds many error texts
+// with %s from keys and names, so they end at a NUL.
+inline std::string_view UntilNul(std::string_view s) { return s.substr(0, s.find('\0')); }
+
 // Splits a line into arguments exactly as Redis's sdssplitargs (inline commands, config
 // files): blanks separate, "double quotes" take \n \r \t \b \a \xHH escapes, 'single
 // quotes' only \', a closing quote must be followed by a blank, and a NUL byte ends the line.

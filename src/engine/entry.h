@@ -47,6 +47,10 @@ struct Entry {
     uint32_t unused;
   };
 
+  // The longest value (and key) an entry can hold. Commands that grow a string (APPEND,
+  // SETRANGE, SETBIT, BITFIELD) refuse results beyond it; the RESP parser refuses longer bulks.
+  static constexpr size_t kMaxValueLen = UINT32_MAX;
+
   Entry* next;
   uint32_t key_len;
   uint32_t val_len;

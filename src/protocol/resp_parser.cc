@@ -33,8 +33,11 @@ RespParser::Status RespParser::Parse(std::string_view buf) {
 }
 
 RespParser::Status RespParser::ParseInline(std::string_view buf) {
-  size_t nl = buf.find('\n');
-  if (nl == std::string_view::npos) {
+  // Redis finds the end of an inline request with strchr, which stops at a NUL byte: a NUL
+  // before the newline hides the newline, so the request stays incomplete until it grows past
+  // the inline limit (and is then refused as too big).
+  size_t nl = buf.find_first_of(std::string_view("\n\0", 2));
+  if (nl == std::string_view::npos || buf[nl] == '\0') {
     if (buf.size() > limits_.max_inline_len) {
       return Fail("ERR Protocol error: too big inline request");
     }
@@ -98,7 +101,7 @@ RespParser::Status RespParser::ParseMultibulk(std::string_view buf) {
       }
       int64_t len;
       if (!ParseInt64(buf.substr(pos_ + 1, cr_pos - pos_ - 1), &len) || len < 0 ||
-          len > limits_.max_bulk_len) {
+          len > limits_.max_bulk_len || len > kMaxStoredBulkLen) {
         return Fail("ERR Protocol error: invalid bulk length");
       }
       if (limits_.unauthenticated && len > 16384) {

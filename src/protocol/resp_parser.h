@@ -21,6 +21,10 @@ class RespParser {
  public:
   enum class Status { kComplete, kIncomplete, kError };
 
+  // Weir stores key and value lengths in 32 bits (engine/entry.h), so a bulk string can never
+  // be longer than this, whatever proto-max-bulk-len allows (Redis accepts up to LLONG_MAX).
+  static constexpr int64_t kMaxStoredBulkLen = UINT32_MAX;
+
   struct Limits {
     int64_t max_bulk_len = 512LL * 1024 * 1024;  // proto-max-bulk-len
     int64_t max_multibulk_len = 2147483647;      // INT_MAX, as Redis

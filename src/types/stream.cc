@@ -378,6 +378,56 @@ class BlockWalker {
   size_t body_pos_ = 0;
 };
 
+// ---- Redis's listpack sizes (stream-node-max-bytes is about Redis's node bytes) ----
+
+size_t LpBacklenSize(size_t len) {
+  return len <= 127 ? 1 : len < 16383 ? 2 : len < 2097151 ? 3 : len < 268435455 ? 4 : 5;
+}
+
+// One listpack element holding an integer, in its narrowest encoding.
+size_t LpIntSize(int64_t v) {
+  size_t len = (v >= 0 && v <= 127)                 ? 1
+               : (v >= -4096 && v <= 4095)          ? 2
+               : (v >= INT16_MIN && v <= INT16_MAX) ? 3
+               : (v >= -8388608 && v <= 8388607)    ? 4
+               : (v >= INT32_MIN && v <= INT32_MAX) ? 5
+                                                    : 9;
+  return len + LpBacklenSize(len);
+}
+
+// One listpack element holding a string (stored as an integer when it reads as one).
+size_t LpStringSize(std::string_view s) {
+  int64_t v;
+  if (s.size() <= 20 && ParseInt64(s, &v)) return LpIntSize(v);
+  size_t len = s.size() + (s.size() < 64 ? 1 : s.size() < 4096 ? 2 : 5);
+  return len + LpBacklenSize(len);
+}
+
+// A new node's listpack (header, end byte, master entry) without the live/deleted counts.
+size_t RedisNodeBaseBytes(std::span<const std::string_view> field_values) {
+  const size_t num_fields = field_values.size() / 2;
+  size_t bytes = 6 + 1 + LpIntSize(static_cast<int64_t>(num_fields)) + LpIntSize(0);
+  for (size_t i = 0; i < num_fields; ++i) bytes += LpStringSize(field_values[2 * i]);
+  return bytes;
+}
+
+// One entry appended to a node whose master entry has ID `master`, as Redis lays it out:
+// flags, ID deltas against the master, field names unless the master's, values, element count.
+size_t RedisEntryBytes(StreamId master, StreamId id, bool same_fields,
+                       std::span<const std::string_view> field_values) {
+  const size_t num_fields = field_values.size() / 2;
+  size_t bytes = LpIntSize(same_fields ? 2 : 0) +
+                 LpIntSize(static_cast<int64_t>(id.ms - master.ms)) +
+                 LpIntSize(static_cast<int64_t>(id.seq - master.seq));
+  if (!same_fields) {
+    bytes += LpIntSize(static_cast<int64_t>(num_fields));
+    for (size_t i = 0; i < num_fields; ++i) bytes += LpStringSize(field_values[2 * i]);
+  }
+  for (size_t i = 0; i < num_fields; ++i) bytes += LpStringSize(field_values[2 * i + 1]);
+  size_t lp_count = num_fields + 3 + (same_fields ? 0 : num_fields + 1);
+  return bytes + LpIntSize(static_cast<int64_t>(lp_count));
+}
+
 }  // namespace
 
 // ---- Stream ----
@@ -392,6 +442,7 @@ Object* Stream::Clone() const {
     b.last = block.last;
     b.live = block.live;
     b.deleted = block.deleted;
+    b.redis_bytes = block.redis_bytes;
     b.bytes = block.bytes.Copy();
     s->blocks_.emplace_hint(s->blocks_.end(), base, std::move(b));
   }
@@ -471,7 +522,8 @@ Stream::AddStatus Stream::Add(const StreamId* use_id, bool seq_given, uint64_t n
   if (tail != nullptr) {
     size_t max_bytes = static_cast<size_t>(limits.node_max_bytes);
     if (max_bytes == 0 || max_bytes > kMaxEntryBytes) max_bytes = kMaxEntryBytes;
-    bool full = tail->bytes.size() + total >= max_bytes ||
+    size_t node_bytes = tail->redis_bytes + LpIntSize(tail->live) + LpIntSize(tail->deleted);
+    bool full = node_bytes + total >= max_bytes ||
                 (limits.node_max_entries > 0 &&
                  int64_t{tail->live} + tail->deleted >= limits.node_max_entries);
     if (full) {
@@ -485,6 +537,8 @@ Stream::AddStatus Stream::Add(const StreamId* use_id, bool seq_given, uint64_t n
     StreamBlock block;
     block.last = id;
     block.live = 1;
+    block.redis_bytes =
+        RedisNodeBaseBytes(field_values) + RedisEntryBytes(id, id, true, field_values);
     StreamBytes& b = block.bytes;
     b.AppendVarint(num_fields);
     for (size_t i = 0; i < num_fields; ++i) PutString(b, field_values[2 * i]);
@@ -531,6 +585,7 @@ Stream::AddStatus Stream::Add(const StreamId* use_id, bool seq_given, uint64_t n
     }
     tail->last = id;
     ++tail->live;
+    tail->redis_bytes += RedisEntryBytes(blocks_.rbegin()->first, id, same, field_values);
   }
 
   ++length_;

@@ -161,6 +161,10 @@ struct StreamBlock {
   StreamId last;         // ID of the last entry encoded here (deleted or not)
   uint32_t live = 0;     // entries not deleted (0 only after an exact trim, see above)
   uint32_t deleted = 0;  // entries flagged deleted
+  // The size Redis's listpack for this node would have, less its two count fields (they change
+  // with live and deleted). A node is full by Redis's rule on that size, so node boundaries,
+  // and so `~` trimming, are Redis's under any stream-node-max-bytes.
+  size_t redis_bytes = 0;
   StreamBytes bytes;
 };
 

@@ -152,26 +152,44 @@ bool BelowMax(const ScoreRange& r, std::string_view, double s) { return r.BelowM
 bool AboveMin(const LexRange& r, std::string_view m, double) { return r.AboveMin(m); }
 bool BelowMax(const LexRange& r, std::string_view m, double) { return r.BelowMax(m); }
 
+// Whether the range can hold anything: not empty, the last member is above its min and the
+// first below its max. For score ranges this only saves the walk; for lex ranges over members
+// whose scores differ (not in member order) it decides the answer, and Redis checks exactly
+// this before walking, so the same members come back.
 template <class Range>
-Pos PackFirstAtOrAbove(PairPack& pack, const Range& r) {
-  Pos p = pack.First();
-  for (; p != kNone; p = pack.Next(p)) {
-    double s;
-    std::string_view m = pack.Get(p, &s);
-    if (AboveMin(r, m, s)) break;
-  }
-  return p;
+bool PackMayHold(PairPack& pack, const Range& r) {
+  if (r.Empty()) return false;
+  Pos last = pack.Last();
+  if (last == kNone) return false;
+  double s;
+  std::string_view m = pack.Get(last, &s);
+  if (!AboveMin(r, m, s)) return false;
+  m = pack.Get(pack.First(), &s);
+  return BelowMax(r, m, s);
 }
 
+// The first member at or above the range's min, if it is also below its max (else kNone).
 template <class Range>
-Pos PackLastAtOrBelow(PairPack& pack, const Range& r) {
-  Pos p = pack.Last();
-  for (; p != kNone; p = pack.Prev(p)) {
+Pos PackFirstInRange(PairPack& pack, const Range& r) {
+  if (!PackMayHold(pack, r)) return kNone;
+  for (Pos p = pack.First(); p != kNone; p = pack.Next(p)) {
     double s;
     std::string_view m = pack.Get(p, &s);
-    if (BelowMax(r, m, s)) break;
+    if (AboveMin(r, m, s)) return BelowMax(r, m, s) ? p : kNone;
   }
-  return p;
+  return kNone;
+}
+
+// The last member at or below the range's max, if it is also above its min (else kNone).
+template <class Range>
+Pos PackLastInRange(PairPack& pack, const Range& r) {
+  if (!PackMayHold(pack, r)) return kNone;
+  for (Pos p = pack.Last(); p != kNone; p = pack.Prev(p)) {
+    double s;
+    std::string_view m = pack.Get(p, &s);
+    if (BelowMax(r, m, s)) return AboveMin(r, m, s) ? p : kNone;
+  }
+  return kNone;
 }
 
 // Visits a range, as Redis's range commands walk it: start at the range's first member (its
@@ -179,8 +197,7 @@ Pos PackLastAtOrBelow(PairPack& pack, const Range& r) {
 template <class Range>
 size_t PackVisit(PairPack pack, const Range& r, bool reverse, size_t offset, int64_t limit,
                  ZSet::Visitor fn) {
-  if (r.Empty()) return 0;
-  Pos p = reverse ? PackLastAtOrBelow(pack, r) : PackFirstAtOrAbove(pack, r);
+  Pos p = reverse ? PackLastInRange(pack, r) : PackFirstInRange(pack, r);
   for (; p != kNone && offset > 0; --offset) p = reverse ? pack.Prev(p) : pack.Next(p);
   size_t visited = 0;
   for (; p != kNone && (limit < 0 || static_cast<int64_t>(visited) < limit);
@@ -214,9 +231,8 @@ size_t SkiplistVisit(const ZSkiplist& sl, const Range& r, bool reverse, size_t o
 // Members in the range from its first one, and where that first one is.
 template <class Range>
 size_t PackCount(PairPack& pack, const Range& r, Pos* first = nullptr) {
-  if (r.Empty()) return 0;
   size_t n = 0;
-  Pos p = PackFirstAtOrAbove(pack, r);
+  Pos p = PackFirstInRange(pack, r);
   if (first != nullptr) *first = p;
   for (; p != kNone; p = pack.Next(p)) {
     double s;
@@ -227,12 +243,18 @@ size_t PackCount(PairPack& pack, const Range& r, Pos* first = nullptr) {
   return n;
 }
 
+// Redis's count from the ranks of the first and last members in range. In a lex range over
+// members not in member order (mixed scores) there may be a first and no last, or the last may
+// come before the first: the count is then what Redis's unsigned arithmetic gives (the members
+// from the first to the end, or a wrapped value the caller reports as a negative integer).
 template <class Range>
 size_t SkiplistCount(const ZSkiplist& sl, const Range& r) {
   const ZSkiplist::Node* first = sl.FirstInRange(r);
   if (first == nullptr) return 0;
+  size_t count = sl.size() - (sl.RankOf(first) - 1);
   const ZSkiplist::Node* last = sl.LastInRange(r);
-  return sl.RankOf(last) - sl.RankOf(first) + 1;
+  if (last != nullptr) count -= sl.size() - sl.RankOf(last);
+  return count;
 }
 
 template <class Range>

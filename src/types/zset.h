@@ -80,6 +80,10 @@ class ZSet : public Object {
   // up front when that exceeds the listpack limit.
   void ReserveFor(size_t size_hint, const ZSetLimits& limits);
 
+  // Converts a listpack-encoded set to the skiplist encoding (no-op for a skiplist), with room
+  // in the member index for capacity members. SORT does it to any sorted set, as Redis does.
+  void ConvertToSkiplist(size_t capacity = 0);
+
   ZAddResult Add(std::string_view member, double score, uint32_t flags, const ZSetLimits& limits);
   bool Remove(std::string_view member);
   std::optional<double> Score(std::string_view member) const;
@@ -118,8 +122,6 @@ class ZSet : public Object {
   const Listpack& lp() const { return *std::launder(reinterpret_cast<const Listpack*>(rep_)); }
   ZSkiplist* skiplist() const;
   uintptr_t rep_word() const;
-
-  void ConvertToSkiplist(size_t capacity);
 
   alignas(Listpack) unsigned char rep_[sizeof(Listpack)];
 };

@@ -93,7 +93,6 @@ def test_setbit_errors(r, c):
     assert c.call("EXISTS", "b") == 0
 
 
-@pytest.mark.needs_lists
 def test_bit_commands_wrongtype(r, c):
     c.call("LPUSH", "l", "a")
     assert c.error("SETBIT", "l", 0, 1) == WRONGTYPE

@@ -71,7 +71,6 @@ def test_type(r, c):
     assert c.error("TYPE") == arity("type")
 
 
-@pytest.mark.needs_lists
 def test_type_list(r, c):
     c.call("LPUSH", "l", "a")
     assert c.call("TYPE", "l") == b"list"
@@ -283,7 +282,6 @@ def test_scan_type_filter(r, c):
     assert keys == []
 
 
-@pytest.mark.needs_lists
 def test_scan_type_filter_with_lists(r, c):
     c.call("MSET", "s1", "a", "s2", "b")
     c.call("LPUSH", "l1", "x")

@@ -92,6 +92,27 @@ def test_execabort_on_arity_error(r, c):
     assert c.call("PING") == b"PONG"
 
 
+def test_rejected_exec_discards_the_transaction(r, two):
+    """Redis's rejectCommand turns a rejected EXEC into execCommandAbort: the transaction and
+    the watches end, and the reply names the reason (without its ERR prefix)."""
+    c, other = two
+    abort = "EXECABORT Transaction discarded because of: wrong number of arguments for 'exec' command"
+    c.call("WATCH", "w")
+    assert c.call("MULTI") == b"OK"
+    assert c.call("SET", "a", "1") == b"QUEUED"
+    assert c.error("EXEC", "x") == abort
+    assert c.call("GET", "a") is None  # not queued: the transaction is over
+    assert c.error("EXEC") == "ERR EXEC without MULTI"
+    # The watch went with it: a change to w no longer fails the next transaction.
+    other.call("SET", "w", "changed")
+    assert c.call("MULTI") == b"OK"
+    assert c.call("SET", "a", "2") == b"QUEUED"
+    assert c.call("EXEC") == [b"OK"]
+    # Outside MULTI too.
+    assert c.error("EXEC", "x", "y") == abort
+    assert c.call("PING") == b"PONG"
+
+
 def test_execabort_via_redis_py(r):
     pipe = r.pipeline(transaction=True)
     pipe.set("a", 1)
@@ -101,7 +122,6 @@ def test_execabort_via_redis_py(r):
     assert r.exists("a") == 0
 
 
-@pytest.mark.needs_lists
 def test_runtime_errors_do_not_abort(r, c):
     c.call("MULTI")
     c.call("SET", "a", "1")

@@ -83,6 +83,22 @@ def test_inline_too_big(r, c, raw):
     server_still_fine(raw)
 
 
+def test_inline_nul_hides_the_newline(r, c, raw):
+    """Redis finds an inline request's end with strchr, which stops at a NUL: the newline after
+    it is never seen, nothing runs, and the request grows until it is too big."""
+    c.sock.settimeout(0.3)
+    c.send(b"PING\x00x\r\nPING\r\n")
+    with pytest.raises(OSError):  # socket.timeout: no reply to either PING
+        c.sock.recv(100)
+    c.sock.settimeout(15)
+    try:
+        c.send(b"A" * (70 * 1024))
+    except (BrokenPipeError, ConnectionResetError):
+        pass
+    assert c.read_until_closed() == b"-ERR Protocol error: too big inline request\r\n"
+    server_still_fine(raw)
+
+
 def test_mixed_inline_and_resp(r, c):
     c.send(b"SET a 1\r\n" + encode_command("INCR", "a") + b"INCR a\r\n" + encode_command("GET", "a"))
     assert [c.read() for _ in range(4)] == [b"OK", 2, 3, b"3"]

@@ -290,7 +290,6 @@ def test_copy_and_rename_keep_encoding(r, small_limits):
     assert r.type("hh") == b"set"
 
 
-@pytest.mark.needs_command("MEMORY")
 def test_memory_usage_reported(r):
     r.sadd("s", *range(10))
     assert r.memory_usage("s") > 0

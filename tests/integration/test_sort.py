@@ -128,3 +128,22 @@ def test_command_info_rows(c):
     assert b"movablekeys" in info[0][2]
     assert c.call("COMMAND", "GETKEYS", "SORT", "a", "STORE", "b") == [b"a", b"b"]
     assert c.call("COMMAND", "GETKEYS", "SORT", "a", "BY", "w_*") == [b"a"]
+
+
+def test_sort_converts_a_sorted_set_to_skiplist(c):
+    """Redis's SORT converts any sorted set to the skiplist encoding before reading it (even
+    when the sort then fails); there a later -0 score keeps its sign, in a listpack it reads 0."""
+    c.call("ZADD", "z", 1, "d")
+    assert c.call("OBJECT", "ENCODING", "z") == b"listpack"
+    assert c.call("SORT", "z", "ALPHA") == [b"d"]
+    assert c.call("OBJECT", "ENCODING", "z") == b"skiplist"
+    c.call("ZADD", "z", "-0.0", "b")
+    assert c.call("ZSCORE", "z", "b") == b"-0"
+    c.call("ZADD", "lp", "-0.0", "b")
+    assert c.call("ZSCORE", "lp", "b") == b"0"
+    assert c.call("OBJECT", "ENCODING", "lp") == b"listpack"
+    assert c.call("SORT_RO", "lp", "ALPHA") == [b"b"]
+    assert c.call("OBJECT", "ENCODING", "lp") == b"skiplist"
+    c.call("ZADD", "bad", 1, "x")
+    assert str(c.call("SORT", "bad")) == "ERR One or more scores can't be converted into double"
+    assert c.call("OBJECT", "ENCODING", "bad") == b"skiplist"

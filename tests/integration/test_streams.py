@@ -1491,6 +1491,59 @@ def test_command_info_key_specs(r, c):
                                          b"xgroup|createconsumer", b"xgroup|delconsumer", b"xgroup|help"}
 
 
+def test_approximate_trim_follows_node_max_bytes(r, c, set_config):
+    """Nodes are full by Redis's rule on the size its listpack would have, so `~` trimming
+    removes the same whole nodes (counts checked against redis-server)."""
+    set_config("stream-node-max-bytes", 100)
+    for i in range(1, 6):
+        c.call("XADD", "s", f"{i}-0", "f", "v")
+    assert c.call("XTRIM", "s", "MAXLEN", "~", 1) == 0  # five small entries fit one node
+    for i in range(1, 14):
+        c.call("XADD", "t", f"{i}-0", f"field{i}", f"value-{i}", "x", i * 1000)
+    assert c.call("XTRIM", "t", "MAXLEN", "~", 1) == 11
+    assert c.call("XLEN", "t") == 2
+    for i in range(1, 41):
+        c.call("XADD", "u", f"{i}-{i}", "a", 1, "b", "hello")
+    assert c.call("XTRIM", "u", "MAXLEN", "~", 1) == 35
+    assert c.call("XLEN", "u") == 5
+
+
+def test_nogroup_texts_end_at_nul(r, c):
+    """Redis prints key and group names with %s: they end at a NUL byte."""
+    key, group = "s\x00t", "g\x00h"
+    c.call("XADD", key, "1-1", "f", "v")
+    assert c.error("XREADGROUP", "GROUP", group, "c", "STREAMS", key, ">") == (
+        "NOGROUP No such key 's' or consumer group 'g' in XREADGROUP with GROUP option")
+    plain = "NOGROUP No such key 's' or consumer group 'g'"
+    assert c.error("XPENDING", key, group) == plain
+    assert c.error("XCLAIM", key, group, "c", 0, "1-1") == plain
+    assert c.error("XAUTOCLAIM", key, group, "c", 0, 0) == plain
+    for_key = "NOGROUP No such consumer group 'g' for key name 's'"
+    assert c.error("XINFO", "CONSUMERS", key, group) == for_key
+    assert c.error("XGROUP", "CREATECONSUMER", key, group, "c") == for_key
+    c.call("XGROUP", "CREATE", key, "g", "$")
+    assert c.error("XCLAIM", key, "g", "c", 0, "1-1", "FO\x00O") == "ERR Unrecognized XCLAIM option 'FO'"
+
+
+def test_command_getkeys_xread_follows_key_specs(r, c):
+    """Redis finds XREAD's keys with its key spec (after the first STREAMS, half of what
+    follows) and falls back to parsing the options only when that does not fit (checked
+    against redis-server)."""
+
+    def keys(*args):
+        return c.call("COMMAND", "GETKEYS", *args)
+
+    assert keys("XREAD", "STREAMS", "a", "b", "0", "0", "junk") == [b"a", b"b"]
+    assert keys("XREAD", "a", "STREAMS", "b", "0") == [b"b"]
+    assert keys("XREAD", "COUNT", "STREAMS", "STREAMS", "a", "0") == [b"STREAMS"]
+    assert keys("XREAD", "BLOCK", "0", "STREAMS", "STREAMS", "a", "b", "0") == [b"STREAMS", b"a"]
+    assert keys("XREADGROUP", "GROUP", "streams", "c", "STREAMS", "a", "0") == [b"a"]
+    invalid = "ERR Invalid arguments specified for command"
+    assert str(keys("XREAD", "COUNT", "STREAMS", "STREAMS")) == invalid
+    assert str(keys("XREADGROUP", "GROUP", "g", "c", "COUNT", "1", "STREAMS")) == invalid
+    assert str(keys("XREAD", "STREAMS", "a")) == "ERR Invalid number of arguments specified for command"
+
+
 def test_command_getkeys(r, c):
     assert c.call("COMMAND", "GETKEYS", "XREAD", "COUNT", "2", "STREAMS", "a", "b", "0", "0") == [b"a", b"b"]
     assert c.call("COMMAND", "GETKEYS", "XREADGROUP", "GROUP", "g", "c", "STREAMS", "s", ">") == [b"s"]

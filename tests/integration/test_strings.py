@@ -101,7 +101,6 @@ def test_set_get_option(r, c):
     assert 40 <= c.call("TTL", "k") <= 50
 
 
-@pytest.mark.needs_lists
 def test_set_get_option_wrongtype_leaves_key(r, c):
     c.call("LPUSH", "l", "a")
     assert c.error("SET", "l", "v", "GET") == WRONGTYPE
@@ -165,7 +164,6 @@ def test_get_set_arity(r, c):
     assert c.error("SET", "k") == arity("set")
 
 
-@pytest.mark.needs_lists
 def test_get_wrongtype(r, c):
     c.call("LPUSH", "l", "a")
     assert c.error("GET", "l") == WRONGTYPE
@@ -209,7 +207,6 @@ def test_getset(r, c):
     assert c.call("TTL", "t") == -1
 
 
-@pytest.mark.needs_lists
 def test_getset_getdel_wrongtype(r, c):
     c.call("LPUSH", "l", "a")
     assert c.error("GETSET", "l", "v") == WRONGTYPE
@@ -269,6 +266,36 @@ def test_getex_errors(r, c):
     assert c.call("TTL", "k") == -1
 
 
+def test_getex_checks_the_key_before_the_time(r, c):
+    """Redis parses GETEX's options (syntax errors first), then looks the key up (nil when
+    missing, WRONGTYPE for another type), and only then checks the expire value."""
+    for bad in [("EX", ""), ("EXAT", 0), ("PX", -1), ("EX", "x"), ("PX", 99999999999999999999)]:
+        assert c.call("GETEX", "missing", *bad) is None, bad
+    c.call("HSET", "h", "f", "v")
+    assert c.error("GETEX", "h", "EX", "x") == WRONGTYPE
+    assert c.error("GETEX", "h", "EXAT", 0) == WRONGTYPE
+    assert c.error("GETEX", "h", "EX", 1, "PX", 1) == SYNTAX
+    assert c.error("GETEX", "missing", "EX") == SYNTAX
+    c.call("SET", "k", "v")
+    assert c.error("GETEX", "k", "EXAT", 0) == bad_expire("getex")
+    assert c.error("GETEX", "k", "EX", "") == NOT_INT
+    assert c.error("GETEX", "k", "PX", 9223372036854775807) == bad_expire("getex")
+    assert c.call("TTL", "k") == -1
+    assert c.call("EXISTS", "missing") == 0
+
+
+def test_strings_of_4gib_are_refused(r, c, set_config):
+    """Weir keeps string lengths in 32 bits: with proto-max-bulk-len raised past 4 GiB, a
+    SETRANGE or APPEND that would make a longer string is refused (Redis would allocate it),
+    never truncated, and a longer bulk is a protocol error."""
+    set_config("proto-max-bulk-len", 5 * 1024**3)
+    assert c.error("SETRANGE", "k", 4294967295, "x") == "ERR string exceeds maximum allowed size (proto-max-bulk-len)"
+    assert c.call("EXISTS", "k") == 0
+    assert c.error("SETBIT", "k", 4294967296 * 8, 1) == "ERR bit offset is not an integer or out of range"
+    c.send(b"*3\r\n$3\r\nSET\r\n$1\r\nk\r\n$4294967296\r\n")
+    assert str(c.read()) == "ERR Protocol error: invalid bulk length"
+
+
 # ------------------------------------------------------- MGET MSET MSETNX
 
 
@@ -279,7 +306,6 @@ def test_mset_mget(r, c):
     assert c.call("GET", "a") == b"y"
 
 
-@pytest.mark.needs_lists
 def test_mget_wrongtype_is_nil(r, c):
     c.call("SET", "s", "v")
     c.call("LPUSH", "l", "a")
@@ -336,7 +362,6 @@ def test_append_keeps_ttl(r, c):
     assert c.call("TTL", "k") > 0
 
 
-@pytest.mark.needs_lists
 def test_append_strlen_wrongtype(r, c):
     c.call("LPUSH", "l", "a")
     assert c.error("APPEND", "l", "x") == WRONGTYPE
@@ -413,7 +438,6 @@ def test_incr_arity(r, c):
     assert c.error("DECRBY", "a") == arity("decrby")
 
 
-@pytest.mark.needs_lists
 def test_incr_wrongtype(r, c):
     c.call("LPUSH", "l", "a")
     assert c.error("INCR", "l") == WRONGTYPE
@@ -432,6 +456,23 @@ def test_incrbyfloat(r, c):
     assert c.call("INCRBYFLOAT", "g", "-1.5") == b"-1.5"
     c.call("SET", "n", 7)
     assert c.call("INCRBYFLOAT", "n", "0.5") == b"7.5"
+
+
+def test_incrbyfloat_result_is_a_plain_string(r, c):
+    """Redis stores INCRBYFLOAT's result without trying the integer encoding: embstr with
+    refcount 1 even when it reads as a small integer (not a shared integer)."""
+    assert c.call("INCRBYFLOAT", "f", 3) == b"3"
+    assert c.call("OBJECT", "ENCODING", "f") == b"embstr"
+    assert c.call("OBJECT", "REFCOUNT", "f") == 1
+    c.call("SET", "f", "2")
+    assert c.call("INCRBYFLOAT", "f", "0.5") == b"2.5"
+    assert c.call("OBJECT", "ENCODING", "f") == b"embstr"
+    c.call("SET", "n", "7")
+    assert c.call("OBJECT", "REFCOUNT", "n") == 2147483647
+    assert c.call("INCRBYFLOAT", "n", 1) == b"8"
+    assert c.call("OBJECT", "REFCOUNT", "n") == 1
+    assert c.call("INCR", "n") == 9
+    assert c.call("OBJECT", "ENCODING", "n") == b"int"
 
 
 def test_incrbyfloat_uses_long_double_precision(r, c):
@@ -494,7 +535,6 @@ def test_setrange_errors(r, c):
     assert c.call("EXISTS", "k") == 0
 
 
-@pytest.mark.needs_lists
 def test_setrange_getrange_wrongtype(r, c):
     c.call("LPUSH", "l", "a")
     assert c.error("SETRANGE", "l", 0, "x") == WRONGTYPE
@@ -583,7 +623,6 @@ def test_lcs_errors(r, c):
     assert c.error("LCS", "k1") == arity("lcs")
 
 
-@pytest.mark.needs_lists
 def test_lcs_wrongtype(r, c):
     c.call("SET", "s", "abc")
     c.call("LPUSH", "l", "a")

@@ -281,6 +281,66 @@ def test_zlexcount(c):
         assert c.error("ZLEXCOUNT", "z", "-", bad) == BAD_LEX, bad
 
 
+@pytest.mark.parametrize("entries", ["128", "0"], ids=["listpack", "skiplist"])
+def test_lex_ranges_on_mixed_scores(c, set_config, entries):
+    """Members with different scores are not in member order; Redis then answers with what its
+    walk finds. Here the walk cannot depend on the skiplist's random node heights (the members
+    below the min, and those below the max, are a prefix of the order), so the answer is fixed
+    (checked against redis-server in both encodings)."""
+    set_config("zset-max-listpack-entries", entries)
+    fill(c, "z", [("a", 1), ("c", 2), ("b", 3), ("d", 4)])
+    assert c.call("OBJECT", "ENCODING", "z") == (b"listpack" if entries == "128" else b"skiplist")
+    assert c.call("ZLEXCOUNT", "z", "[b", "[c") == 2
+    assert c.call("ZRANGEBYLEX", "z", "[b", "[c") == [b"c", b"b"]
+    assert c.call("ZREVRANGEBYLEX", "z", "[c", "[b") == [b"b", b"c"]
+    assert c.call("ZRANGESTORE", "dst", "z", "[b", "[c", "BYLEX") == 2
+    assert c.call("ZREMRANGEBYLEX", "z", "[b", "[c") == 2
+    assert c.call("ZRANGE", "z", 0, -1) == [b"a", b"d"]
+
+
+def test_lex_ranges_on_mixed_scores_listpack(c):
+    """The listpack walk is linear, so Redis's answers are fixed (checked against
+    redis-server). The first member in range is 'a'; walking back from the end finds '-1' below
+    the max but not above the min, so there is no last one."""
+    fill(c, "z", [("aa", 3), ("a", -2), ("-1", -1)])
+    assert c.call("OBJECT", "ENCODING", "z") == b"listpack"
+    assert c.call("ZLEXCOUNT", "z", "[a", "[a") == 2
+    assert c.call("ZRANGEBYLEX", "z", "[a", "[a") == [b"a", b"-1"]
+    assert c.call("ZRANGEBYLEX", "z", "[a", "[a", "LIMIT", 1, 5) == [b"-1"]
+    assert c.call("ZREVRANGEBYLEX", "z", "[a", "[a") == []
+    assert c.call("ZRANGE", "z", "[a", "[a", "BYLEX", "REV") == []
+    assert c.call("ZRANGESTORE", "dst", "z", "[a", "[a", "BYLEX") == 2
+    assert c.call("ZRANGE", "dst", 0, -1) == [b"a", b"-1"]
+    assert c.call("ZREMRANGEBYLEX", "z", "[a", "[a") == 2
+    assert c.call("ZRANGE", "z", 0, -1) == [b"aa"]
+    # The last member is below the min: nothing, although 'b' before it is in range.
+    fill(c, "y", [("b", 1), ("a", 2)])
+    assert c.call("ZRANGEBYLEX", "y", "[b", "+", "LIMIT", 1, 1) == []
+    assert c.call("ZRANGEBYLEX", "y", "[b", "+") == []
+    assert c.call("ZLEXCOUNT", "y", "[b", "+") == 0
+
+
+@pytest.mark.parametrize("entries", ["128", "0"], ids=["default", "skiplist"])
+def test_lex_ranges_on_mixed_scores_skiplist_survive(c, set_config, entries):
+    """Skiplist sets where the walk depends on the random node heights (in Redis too): these
+    crashed the server. The answers must be ones Redis's walk can give."""
+    set_config("zset-max-listpack-entries", entries)
+    long = b"x" * 70  # makes a skiplist with the default limits too
+    for i in range(100):
+        c.call("DEL", "z", "w")
+        fill(c, "z", [("aa", 3), ("a", -2), ("-1", -1), (long, 4)])
+        assert c.call("OBJECT", "ENCODING", "z") == b"skiplist"
+        assert c.call("ZLEXCOUNT", "z", "[a", "[a") in (0, 4)
+        assert c.call("ZRANGEBYLEX", "z", "[a", "[a") in ([], [b"a", b"-1"])
+        assert c.call("ZREVRANGEBYLEX", "z", "[a", "[a") == []
+        assert c.call("ZRANGESTORE", "dst", "z", "[a", "[a", "BYLEX") in (0, 2)
+        fill(c, "w", [("3", -1), ("", 0), ("e", 3), (long, 4)])
+        assert c.call("ZLEXCOUNT", "w", "[1", "(c") in (0, 4)
+        assert c.call("ZRANGEBYLEX", "w", "[1", "(c") in ([], [b"3", b""])
+        assert c.call("ZREMRANGEBYLEX", "w", "[1", "(c") in (0, 2)
+    assert c.call("PING") == b"PONG"
+
+
 # ---------------------------------------------------------------- ZRANGE (rank)
 
 
