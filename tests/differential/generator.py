@@ -32,7 +32,14 @@ KNOWN_DIVERGENCES = {
 LLONG_MAX = 9223372036854775807
 LLONG_MIN = -9223372036854775808
 
-PLAIN_KEYS = ["k0", "k1", "k2", "k3", "k4", "k5", "k6", "k7", "k8", "k9"]
+PLAIN_KEYS = ["k0", "k1", "k2", "k3", "k4", "k5", "k6", "k7", "k8", "k9", "k10", "k11"]
+# each family mostly uses its own two keys, so most commands find their type (any key now and
+# then, for WRONGTYPE)
+AFFINITY = {
+    "strings": ["k0", "k1"], "bits": ["k0", "k1"], "lists": ["k2", "k3"],
+    "hashes": ["k4", "k5"], "sets": ["k6", "k7"], "zsets": ["k8", "k9"],
+    "streams": ["k10", "k11"],
+}
 LEX_KEYS = ["lex0", "lex1"]
 ALL_KEYS = PLAIN_KEYS + LEX_KEYS
 
@@ -48,6 +55,10 @@ INTS = [
     0, 1, -1, 2, -2, 3, 5, 10, -10, 100, LLONG_MAX, LLONG_MIN, "9223372036854775808", "abc",
     "", "1.5", " 1", "-0", "+2", 4, 7, -3,
 ]
+# XDEL deletes at most 10-0 and XSETID sets at least 10-1: 7.2 refuses an XSETID below the
+# stream's max_deleted_entry_id, 7.0 does not (normalise.REDIS_7_0_TO_7_2["xsetid-max-deleted"])
+DELETABLE_IDS = ["1-1", "1-2", "2-0", "3", "5-5", "0-1", "0-0", "10", "x", "1-x", "-1", "9-9"]
+XSETID_IDS = ["10-1", "100-3", "100-5", "18446744073709551615-1", "200", "x", "1-x", "10-*"]
 SMALL_INTS = [0, 1, 2, 3, -1, -2, 5, 10, -10]
 SCORES = [
     "0", "1", "-1", "1.5", "2", "-2.5", "inf", "-inf", "+inf", "nan", "1e400", "abc", "0.1",
@@ -61,6 +72,7 @@ class Generator:
     def __init__(self, seed):
         self.rng = random.Random(seed)
         self.now = int(time.time())
+        self.affinity = PLAIN_KEYS
 
     # -- small pickers -----------------------------------------------------------------------
     def pick(self, seq):
@@ -70,10 +82,15 @@ class Generator:
         return self.rng.random() < p
 
     def key(self):
-        return self.pick(ALL_KEYS) if self.chance(0.15) else self.pick(PLAIN_KEYS)
+        return self.pick(ALL_KEYS) if self.chance(0.15) else self.plain_key()
 
     def plain_key(self):
-        return self.pick(PLAIN_KEYS)
+        return self.pick(self.affinity) if self.chance(0.8) else self.pick(PLAIN_KEYS)
+
+    def family_command(self):
+        family = self.pick(self.FAMILIES)
+        self.affinity = AFFINITY.get(family.__name__, PLAIN_KEYS)
+        return family(self)
 
     def keys(self, lo=1, hi=4):
         return [self.key() for _ in range(self.rng.randint(lo, hi))]
@@ -120,8 +137,7 @@ class Generator:
             return self.watch_block()
         if r < 0.05:
             return [(0, ["SELECT", self.pick([0, 1, 1, 0, 16, -1, "x"])])]
-        family = self.pick(self.FAMILIES)
-        args = family(self)
+        args = self.family_command()
         if self.chance(0.03) and len(args) > 1 and args[0] != "SPOP" and not (
                 args[0] == "GETEX" and "getex-bad-expire-lookup-order" in KNOWN_DIVERGENCES):
             # wrong arity / stray argument
@@ -131,8 +147,7 @@ class Generator:
     def transaction(self):
         steps = [(0, ["MULTI"])]
         for _ in range(self.rng.randint(0, 5)):
-            family = self.pick(self.FAMILIES)
-            steps += [(0, a) for a in with_type_first(family(self))]
+            steps += [(0, a) for a in with_type_first(self.family_command())]
         if self.chance(0.1):
             steps.append((0, ["MULTI"]))  # nested MULTI: an error, the transaction goes on
         if self.chance(0.05):
@@ -147,14 +162,13 @@ class Generator:
         watched = self.keys(1, 2)
         steps = [(0, ["WATCH"] + watched)]
         if self.chance(0.5):
-            family = self.pick(self.FAMILIES)
             # another client, may touch a watched key
-            steps += [(1, a) for a in with_type_first(family(self))]
+            steps += [(1, a) for a in with_type_first(self.family_command())]
         if self.chance(0.2):
             steps.append((0, ["UNWATCH"]))
         steps.append((0, ["MULTI"]))
         for _ in range(self.rng.randint(1, 3)):
-            steps += [(0, a) for a in with_type_first(self.pick(self.FAMILIES)(self))]
+            steps += [(0, a) for a in with_type_first(self.family_command())]
         steps.append((0, ["EXEC"]))
         return steps
 
@@ -338,7 +352,12 @@ class Generator:
         if c == 6:
             return ["LINDEX", k, self.integer()]
         if c == 7:
-            return ["LSET", k, self.integer(), self.value()]
+            # Redis 7.2 truncates LSET's index to 32 bits where 7.0 does not: the oracle can
+            # not check indexes beyond that (normalise.REDIS_7_0_TO_7_2["lset-int-index"])
+            index = self.integer()
+            if isinstance(index, int) and abs(index) >= 1 << 31:
+                index = self.pick(SMALL_INTS)
+            return ["LSET", k, index, self.value()]
         if c == 8:
             return ["LINSERT", k, self.pick(["BEFORE", "AFTER", "MIDDLE"]), self.value(),
                     self.value()]
@@ -653,7 +672,7 @@ class Generator:
                 args += ["COUNT", self.integer()]
             return args
         if c == 6:
-            return ["XDEL", k] + [self.stream_id() for _ in range(self.rng.randint(1, 3))]
+            return ["XDEL", k] + [self.pick(DELETABLE_IDS) for _ in range(self.rng.randint(1, 3))]
         if c == 7:
             return ["XTRIM", k] + self.trim_args()
         if c == 8:
@@ -722,7 +741,7 @@ class Generator:
         if c == 18:
             return ["XINFO", self.pick(["STREAM", "GROUPS", "GROUPS", "FOO"]), k]
         if c == 19:
-            return ["XSETID", k, self.stream_id()] + (
+            return ["XSETID", k, self.pick(XSETID_IDS)] + (
                 ["ENTRIESADDED", self.integer()] if self.chance(0.2) else [])
         return ["XRANGE", k, "-", "+"]
 

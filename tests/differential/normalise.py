@@ -28,6 +28,17 @@ REDIS_7_0_TO_7_2 = {
     "#10587) where 7.0 printed %.17g: 1.1 vs 1.1000000000000001. Scores compare as numbers.",
     "help-wording":
     "7.2's HELP replies end with \"Print this help.\" where 7.0 says \"Prints this help.\"",
+    "lset-int-index":
+    "7.2's LSET passes its index on as a C int, so an index beyond 32 bits wraps (LSET k "
+    "9223372036854775807 v sets the last element); 7.0 answers 'index out of range'. The "
+    "generator keeps LSET indexes within 32 bits.",
+    "xsetid-max-deleted":
+    "7.2 refuses XSETID below the stream's max_deleted_entry_id ('smaller than current "
+    "max_deleted_entry_id'); 7.0 accepts it. The generator keeps XSETID's IDs above XDEL's.",
+    "consumer-autocreate":
+    "7.2 creates the consumer in XREADGROUP / XCLAIM / XAUTOCLAIM even when nothing is read or "
+    "claimed (#11099). Once one of those ran, XINFO GROUPS's consumer count and XGROUP "
+    "CREATECONSUMER's 0/1 are not compared.",
     "small-list-set-encoding":
     "7.2 keeps small lists and small non-integer sets as listpack (#11303, #11290); 7.0 says "
     "quicklist / hashtable. OBJECT ENCODING accepts those pairs.",
@@ -47,7 +58,8 @@ def lpos_rank_llong_min(args, reply):
                     b"-9223372036854775807 and 9223372036854775807")
         # stop at the first option that fails in both versions
         valid = rb"-?[1-9]\d*" if opt == b"RANK" else rb"0|[1-9]\d*"
-        if opt not in (b"RANK", b"COUNT", b"MAXLEN") or not re.fullmatch(valid, value):
+        if opt not in (b"RANK", b"COUNT", b"MAXLEN") or not re.fullmatch(valid, value) or \
+                int(value) > 9223372036854775807:
             return None
         j += 2
     return None
@@ -91,6 +103,7 @@ class Context:
         self.saw_sort = False  # KNOWN_DIVERGENCES["sort-zset-encoding"]
         self.saw_incrbyfloat = False  # KNOWN_DIVERGENCES["incrbyfloat-encoding"]
         self.types = {}  # key -> TYPE last answered by the oracle
+        self.saw_consumer_autocreate = False  # REDIS_7_0_TO_7_2["consumer-autocreate"]
 
     def note_command(self, args):
         name = upper(args[0])
@@ -98,6 +111,8 @@ class Context:
             self.saw_sort = True
         if name in (b"INCRBYFLOAT", b"HINCRBYFLOAT"):
             self.saw_incrbyfloat = True
+        if name in (b"XREADGROUP", b"XCLAIM", b"XAUTOCLAIM"):
+            self.saw_consumer_autocreate = True
 
 
 def as_bytes(x):
@@ -185,7 +200,10 @@ def canonical(args, reply, side, ctx):
             return ("sort-length", len(out[1]))  # which elements LIMIT keeps is undefined too
         return ("sorted", sorted(out[1], key=sort_key))
     if name == b"XINFO" and len(args) > 1:
-        return xinfo(upper(args[1]), out)
+        return xinfo(upper(args[1]), out, ctx)
+    if name == b"XGROUP" and len(args) > 1 and upper(args[1]) == b"CREATECONSUMER" and \
+            t == ":" and ctx.saw_consumer_autocreate:
+        return ("created", "0|1")
     if name == b"XPENDING" and t == "*" and v and len(args) > 4:
         # extended form: [id, consumer, idle ms, deliveries]: idle time is not deterministic
         return (t, [("*", [e[1][0], e[1][1], None, e[1][3]]) for e in out[1]])
@@ -223,14 +241,21 @@ def sort_unordered(args):
     return False
 
 
-def xinfo(sub, out):
+def xinfo(sub, out, ctx):
     t, v = out
-    if sub == b"STREAM" and t in ("*", "%") and v:
-        # the radix tree's shape is internal to each implementation
-        flat = pairs(v) if t == "*" else v
-        return ("xinfo", [(k, None if k[1] in (b"radix-tree-keys", b"radix-tree-nodes") else x)
-                          for k, x in flat])
-    return out
+    ignored = set()
+    if sub == b"STREAM":
+        ignored = {b"radix-tree-keys", b"radix-tree-nodes"}  # internal to each implementation
+    elif sub == b"GROUPS":
+        if not ctx.saw_consumer_autocreate or t != "*" or not v:
+            return out
+        return ("*", [xinfo(b"GROUP", g, ctx) for g in v])
+    elif sub == b"GROUP" and ctx.saw_consumer_autocreate:  # one group of XINFO GROUPS
+        ignored = {b"consumers"}
+    if t not in ("*", "%") or not v:
+        return out
+    flat = pairs(v) if t == "*" else v
+    return ("xinfo", t, [(k, None if k[1] in ignored else x) for k, x in flat])
 
 
 # encodings that the two servers may legitimately report for the same value, per type; the
