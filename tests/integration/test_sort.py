@@ -128,3 +128,13 @@ def test_command_info_rows(c):
     assert b"movablekeys" in info[0][2]
     assert c.call("COMMAND", "GETKEYS", "SORT", "a", "STORE", "b") == [b"a", b"b"]
     assert c.call("COMMAND", "GETKEYS", "SORT", "a", "BY", "w_*") == [b"a"]
+
+
+def test_alpha_compares_up_to_nul_unless_stored(c):
+    # Redis compares returned ALPHA results with strcoll(), which stops at the first NUL byte:
+    # "a" and "a\0b" tie and keep their list order. STORE compares all bytes.
+    c.call("RPUSH", "l{t}", b"a\x00b", "b", "a", b"a\x00a")
+    assert c.call("SORT", "l{t}", "ALPHA") == [b"a\x00b", b"a", b"a\x00a", b"b"]
+    assert c.call("SORT", "l{t}", "ALPHA", "DESC") == [b"b", b"a\x00b", b"a", b"a\x00a"]
+    assert c.call("SORT", "l{t}", "ALPHA", "STORE", "dst{t}") == 4
+    assert c.call("LRANGE", "dst{t}", 0, -1) == [b"a", b"a\x00a", b"a\x00b", b"b"]
