@@ -127,10 +127,10 @@ class Generator:
         return self.pick([1000000, 5000000, 0, -5, LLONG_MAX, "x", 86400000])
 
     def abs_seconds(self):
-        return self.pick([self.now + 100000, self.now + 5000, 1, 0, -1, LLONG_MAX, "q"])
+        return self.pick([self.now + 100000, self.now + 50000, 1, 0, -1, LLONG_MAX, "q"])
 
     def abs_ms(self):
-        return self.pick([(self.now + 100000) * 1000, 1, 0, LLONG_MAX, (self.now + 9000) * 1000])
+        return self.pick([(self.now + 100000) * 1000, 1, 0, LLONG_MAX, (self.now + 90000) * 1000])
 
     def junk(self):
         return self.pick(["FOO", "NX", "XX", "", "1", "LIMIT", "BY", "GET", b"\x00", "EX"])
@@ -203,12 +203,14 @@ class Generator:
         if c == 2:
             return [self.pick(["SETNX", "GETSET"]), k, self.value()]
         if c == 3:
-            return [self.pick(["SETEX", "PSETEX"]), k, self.ttl_seconds(), self.value()]
+            if self.chance(0.5):
+                return ["SETEX", k, self.ttl_seconds(), self.value()]
+            return ["PSETEX", k, self.ttl_ms(), self.value()]
         if c == 4:
             return ["GETDEL", k]
         if c == 5:
             opts = self.pick([[], ["PERSIST"], ["EX", 1000], ["PX", 5000000],
-                              ["EXAT", self.now + 100000], ["PXAT", (self.now + 1000) * 1000],
+                              ["EXAT", self.now + 100000], ["PXAT", (self.now + 100000) * 1000],
                               ["PERSIST", "EX", 10]])
             if "getex-bad-expire-lookup-order" not in KNOWN_DIVERGENCES and self.chance(0.2):
                 opts = [self.pick(["EX", "PX", "EXAT"]), self.pick([0, -1, "x", LLONG_MAX])]
