@@ -149,7 +149,24 @@ class Generator:
         if self.chance(0.03) and len(args) > 1 and args[0] not in NO_ARITY_CHANGE:
             # wrong arity / stray argument
             args = args[:-1] if self.chance(0.5) else args + [self.junk()]
+        elif self.chance(0.03) and 2 < len(args) < 100 and args[0] not in NO_ARITY_CHANGE:
+            # (not in long commands: 7.2 sizes a new set by SADD's argument count, duplicates
+            # included, so 513 arguments naming 512 integers make a hashtable, 7.0 an intset)
+            # an option given twice
+            i = self.rng.randrange(2, len(args))
+            args = args[:i + 1] + args[i:]
+        if self.chance(0.1):
+            args = self.mixed_case(args)
         return [(0, a) for a in with_type_first(args)]
+
+    def mixed_case(self, args):
+        """Command names and option words in another case (both are case-insensitive)."""
+        out = []
+        for a in args:
+            if isinstance(a, str) and a.isalpha() and a.isupper():
+                a = "".join(ch.lower() if self.chance(0.5) else ch for ch in a)
+            out.append(a)
+        return out
 
     def transaction(self):
         steps = [(0, ["MULTI"])]
@@ -359,9 +376,13 @@ class Generator:
         return args
 
     # -- lists -------------------------------------------------------------------------------
+    def long_element(self, i=None):
+        i = self.rng.randint(0, 12) if i is None else i % 13
+        return f"e{i}".ljust(40, "x")
+
     def lists(self):
         k = self.plain_key() if self.chance(0.9) else self.key()
-        c = self.rng.randint(0, 22)
+        c = self.rng.randint(0, 24)
         if c in (0, 1):
             return [self.pick(["LPUSH", "RPUSH", "LPUSHX", "RPUSHX"]), k] + [
                 self.value() for _ in range(self.rng.randint(1, 4))]
@@ -419,6 +440,22 @@ class Generator:
         if c == 19:
             return ["LINSERT", k, self.pick(["BEFORE", "AFTER"]), self.pick(MEMBERS),
                     self.value()]
+        if c == 21:
+            # long lists of 40-byte elements span several quicklist nodes (8 KB each)
+            return [self.pick(["RPUSH", "LPUSH"]), k] + [
+                self.long_element(i) for i in range(self.rng.randint(100, 500))]
+        if c == 22:
+            return self.pick([
+                ["LREM", k, self.pick([0, 1, -2, 5]), self.long_element()],
+                ["LPOS", k, self.long_element(), "RANK", self.pick([1, -1, 3]), "COUNT",
+                 self.pick([0, 2])],
+                ["LINSERT", k, self.pick(["BEFORE", "AFTER"]), self.long_element(),
+                 self.value()],
+                ["LSET", k, self.pick([0, 150, -150, 399, -1, 1000]), self.long_element()],
+                ["LTRIM", k, self.pick([0, 1, 100, -300]), self.pick([-1, 200, -100, 3])],
+                ["LRANGE", k, self.pick([0, 95, -200]), self.pick([-1, 120, -190])],
+                ["LINDEX", k, self.pick([0, 170, -170, 333])],
+            ])
         if c == 20:
             return ["LPOS", k, self.pick(MEMBERS + ["1", "2"]), "RANK", self.pick(
                 [1, -1, 2, 0, LLONG_MIN, LLONG_MAX]), "COUNT", self.pick([0, 1, 2, -1])]
@@ -878,7 +915,8 @@ class Generator:
 def with_type_first(args):
     """OBJECT ENCODING comes after a TYPE of its key: normalise.py needs the type to read
     Redis 7.0's encodings as 7.2's (REDIS_7_0_TO_7_2["small-list-set-encoding"])."""
-    if len(args) == 3 and args[0] == "OBJECT" and args[1] == "ENCODING":
+    if len(args) == 3 and str(args[0]).upper() == "OBJECT" and \
+            str(args[1]).upper() == "ENCODING":
         return [["TYPE", args[2]], args]
     return [args]
 
