@@ -53,7 +53,8 @@ MEMBERS = ["a", "b", "c", "d", "e", "1", "2", "3", "10", "-1", "", b"x\x00y", "1
 FIELDS = ["f1", "f2", "f3", "f4", "", b"f\x00", "10"]
 INTS = [
     0, 1, -1, 2, -2, 3, 5, 10, -10, 100, LLONG_MAX, LLONG_MIN, "9223372036854775808", "abc",
-    "", "1.5", " 1", "-0", "+2", 4, 7, -3,
+    "", "1.5", " 1", "-0", "+2", 4, 7, -3, 2147483647, 2147483648, 4294967296, -2147483649,
+    LLONG_MAX - 1, LLONG_MIN + 1, "1e3", "0x10",
 ]
 # XDEL deletes at most 10-0 and XSETID sets at least 10-1: 7.2 refuses an XSETID below the
 # stream's max_deleted_entry_id, 7.0 does not (normalise.REDIS_7_0_TO_7_2["xsetid-max-deleted"])
@@ -119,18 +120,20 @@ class Generator:
         return self.pick(SCORES) if self.chance(0.3) else self.pick(SMALL_INTS[:6] + ["1.5"])
 
     def ttl_seconds(self):
-        # relative TTLs are big enough that nothing expires while compared; 0 and negative
-        # ones delete at once in both servers
-        return self.pick([1000, 5000, 100000, 0, -1, LLONG_MAX, "abc", "", 3600, 86400 * 30])
+        # relative TTLs are days or more, so nothing expires while compared, even if the
+        # machine's clock jumps (hours-long jumps were seen in a VM); 0 and negative ones
+        # delete at once in both servers
+        return self.pick([1000000, 5000000, 100000000, 0, -1, LLONG_MAX, "abc", "", 86400 * 30])
 
     def ttl_ms(self):
-        return self.pick([1000000, 5000000, 0, -5, LLONG_MAX, "x", 86400000])
+        return self.pick([10 ** 9, 5 * 10 ** 9, 0, -5, LLONG_MAX, "x", 86400000 * 30])
 
     def abs_seconds(self):
-        return self.pick([self.now + 100000, self.now + 50000, 1, 0, -1, LLONG_MAX, "q"])
+        return self.pick([self.now + 10 ** 7, self.now + 10 ** 8, 1, 0, -1, LLONG_MAX, "q"])
 
     def abs_ms(self):
-        return self.pick([(self.now + 100000) * 1000, 1, 0, LLONG_MAX, (self.now + 90000) * 1000])
+        return self.pick([(self.now + 10 ** 7) * 1000, 1, 0, LLONG_MAX,
+                          (self.now + 10 ** 8) * 1000])
 
     def junk(self):
         return self.pick(["FOO", "NX", "XX", "", "1", "LIMIT", "BY", "GET", b"\x00", "EX"])
@@ -226,8 +229,8 @@ class Generator:
         if c == 4:
             return ["GETDEL", k]
         if c == 5:
-            opts = self.pick([[], ["PERSIST"], ["EX", 1000], ["PX", 5000000],
-                              ["EXAT", self.now + 100000], ["PXAT", (self.now + 100000) * 1000],
+            opts = self.pick([[], ["PERSIST"], ["EX", 10 ** 6], ["PX", 5 * 10 ** 9],
+                              ["EXAT", self.now + 10 ** 7], ["PXAT", (self.now + 10 ** 7) * 1000],
                               ["PERSIST", "EX", 10]])
             if "getex-bad-expire-lookup-order" not in KNOWN_DIVERGENCES and self.chance(0.2):
                 opts = [self.pick(["EX", "PX", "EXAT"]), self.pick([0, -1, "x", LLONG_MAX])]
@@ -817,6 +820,8 @@ class Generator:
             return ["XGROUP", sub, k, self.pick(["g1", "g2"]), self.pick(["alice", "bob", "c"])]
         if c == 18:
             return ["XINFO", self.pick(["STREAM", "GROUPS", "GROUPS", "FOO"]), k]
+        if c == 20:
+            return [self.pick(["XINFO", "XGROUP"]), "HELP"] + ([k] if self.chance(0.2) else [])
         if c == 19:
             return ["XSETID", k, self.pick(XSETID_IDS)] + (
                 ["ENTRIESADDED", self.integer()] if self.chance(0.2) else [])

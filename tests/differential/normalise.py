@@ -298,7 +298,7 @@ def xinfo(sub, out, ctx):
         return ("*", [xinfo(b"GROUP", g, ctx) for g in v])
     elif sub == b"GROUP" and ctx.saw_consumer_autocreate:  # one group of XINFO GROUPS
         ignored = {b"consumers"}
-    if t not in ("*", "%") or not v:
+    if not ignored or t not in ("*", "%") or not v:
         return out
     flat = pairs(v) if t == "*" else v
     return ("xinfo", t, [(k, None if k[1] in ignored else x) for k, x in flat])
