@@ -299,6 +299,7 @@ def report(seed, d, steps, pair, minimise_s):
     for label, reply in (("weir", d.weir_reply), ("redis", d.redis_reply)):
         print(f"--- {label}:")
         print(format_reply(reply) if reply is not None else "(no reply)")
+    print(keyspace_difference(pair))
     if minimise_s <= 0:
         return
     sig = d.signature()
@@ -310,6 +311,25 @@ def report(seed, d, steps, pair, minimise_s):
         print("--- its last reply, weir:\n" + format_reply(final.weir_reply))
         print("--- redis:\n" + format_reply(final.redis_reply))
     sys.stdout.flush()
+
+
+def keyspace_difference(pair):
+    """Keys that only one server holds right after the divergence (db 0 and 1)."""
+    lines = []
+    for db in (0, 1):
+        names = []
+        for server in (pair.weir, pair.redis):
+            try:
+                c = Connection("127.0.0.1", server.port, timeout=5)
+                c.call("SELECT", db)
+                names.append({x[1] for x in c.call("KEYS", "*")[1]})
+                c.close()
+            except (OSError, ConnectionClosed, ValueError, TypeError):
+                return "--- keyspace: a server does not answer"
+        if names[0] != names[1]:
+            lines.append(f"--- db {db}: keys only in weir {sorted(names[0] - names[1])}, "
+                         f"only in redis {sorted(names[1] - names[0])}")
+    return "\n".join(lines) or "--- same key names in db 0 and 1"
 
 
 def epoch_start(rng, resp3_ratio):

@@ -128,12 +128,15 @@ class Generator:
     def ttl_ms(self):
         return self.pick([10 ** 9, 5 * 10 ** 9, 0, -5, LLONG_MAX, "x", 86400000 * 30])
 
-    def abs_seconds(self):
-        return self.pick([self.now + 10 ** 7, self.now + 10 ** 8, 1, 0, -1, LLONG_MAX, "q"])
+    def abs_seconds(self, past=True):
+        past_times = [1] if past else []
+        return self.pick([self.now + 10 ** 7, self.now + 10 ** 8, 0, -1, LLONG_MAX, "q"] +
+                         past_times)
 
-    def abs_ms(self):
-        return self.pick([(self.now + 10 ** 7) * 1000, 1, 0, LLONG_MAX,
-                          (self.now + 10 ** 8) * 1000])
+    def abs_ms(self, past=True):
+        past_times = [1, 1000] if past else []
+        return self.pick([(self.now + 10 ** 7) * 1000, 0, LLONG_MAX,
+                          (self.now + 10 ** 8) * 1000] + past_times)
 
     def junk(self):
         return self.pick(["FOO", "NX", "XX", "", "1", "LIMIT", "BY", "GET", b"\x00", "EX"])
@@ -207,8 +210,11 @@ class Generator:
             args = ["SET", k, self.value()]
             opts = []
             if self.chance(0.3):
+                # SET stores a key whose absolute expiry has passed and leaves it to be
+                # reclaimed later, and DBSIZE counts it until then: past times are for EXPIREAT
                 opts += self.pick([["EX", self.ttl_seconds()], ["PX", self.ttl_ms()],
-                                   ["EXAT", self.abs_seconds()], ["PXAT", self.abs_ms()],
+                                   ["EXAT", self.abs_seconds(past=False)],
+                                   ["PXAT", self.abs_ms(past=False)],
                                    ["KEEPTTL"]])
             if self.chance(0.3):
                 opts.append(self.pick(["NX", "XX"]))
