@@ -346,7 +346,7 @@ def run_seed(pair, seed, args, deadline, stats):
     compared = 0
     while compared < args.commands and time.monotonic() < deadline:
         steps = epoch_start(rng, args.resp3_ratio)
-        while len(steps) < EPOCH_STEPS:
+        while len(steps) < args.epoch:
             if rng.random() < 0.002:
                 steps.append((rng.randint(0, 1), ["HELLO", rng.choice(["2", "3"])]))
             if gen.chance(0.01):
@@ -383,6 +383,9 @@ def main():
     p.add_argument("--minimise-seconds", type=float, default=120,
                    help="time to spend shrinking each divergence (0: do not)")
     p.add_argument("--timeout", type=float, default=20, help="socket timeout per reply")
+    p.add_argument("--epoch", type=int, default=EPOCH_STEPS,
+                   help="commands between two flushes of both servers (longer: deeper states, "
+                   "longer reproductions)")
     args = p.parse_args()
     seeds = args.seed or [random.randrange(1 << 31)]
     if args.commands is None:
