@@ -39,6 +39,10 @@ REDIS_7_0_TO_7_2 = {
     "7.2 creates the consumer in XREADGROUP / XCLAIM / XAUTOCLAIM even when nothing is read or "
     "claimed (#11099). Once one of those ran, XINFO GROUPS's consumer count and XGROUP "
     "CREATECONSUMER's 0/1 are not compared.",
+    "sadd-size-hint":
+    "7.2 sizes a new set by SADD's argument count, duplicates included (#11290): 513 arguments "
+    "naming 512 integers make a hashtable, 7.0 an intset. The generator repeats no argument "
+    "in long commands.",
     "small-list-set-encoding":
     "7.2 keeps small lists and small non-integer sets as listpack (#11303, #11290); 7.0 says "
     "quicklist / hashtable. OBJECT ENCODING accepts those pairs.",
