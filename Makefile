@@ -1,9 +1,11 @@
-# Weir: `make` builds build/weir; `make run`, `make test`, `make bench`, `make fuzz`.
+# Weir: `make` builds build/weir; `make run`, `make test`, `make bench`, `make fuzz`,
+# `make difftest`.
 # Every target installs the Debian packages it needs first (see scripts/deps.sh).
 JOBS ?= $(shell nproc)
 BUILD_TYPE ?= Release
 
-.PHONY: all deps build run test unit integration asan tsan bench fuzz format format-check clean
+.PHONY: all deps build run test unit integration difftest asan tsan bench fuzz format format-check \
+	clean
 
 all: build
 
@@ -22,6 +24,15 @@ unit: build
 
 integration: build
 	WEIR_BIN=$(CURDIR)/build/weir /usr/bin/python3 -m pytest -q -x tests/integration
+
+# Differential test against Debian's redis-server (tests/differential/README.md): random
+# command sequences over DIFF_SEEDS sharing DIFF_SECONDS; fails on any divergence.
+DIFF_SECONDS ?= 60
+DIFF_SEEDS ?= 1 2 3
+DIFF_THREADS ?= 1
+difftest: build
+	WEIR_BIN=$(CURDIR)/build/weir /usr/bin/python3 tests/differential/difftest.py \
+		$(foreach s,$(DIFF_SEEDS),--seed $(s)) --seconds $(DIFF_SECONDS) --threads $(DIFF_THREADS)
 
 # The sanitizer build: ASan + UBSan over the unit tests and the wire tests.
 asan: deps

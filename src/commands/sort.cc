@@ -154,6 +154,17 @@ std::vector<SortItem> LoadElements(const Entry* e, bool dont_sort, bool desc, in
   return items;
 }
 
+// ALPHA order. Redis compares with strcoll() when the result is returned and byte-wise only when
+// it is STOREd; strcoll() reads C strings, so there a comparison ends at the first NUL byte
+// ("a" and "a\0b" tie and keep their input order). Weir sorts as Redis in the C locale.
+int CompareAlpha(std::string_view a, std::string_view b, bool stored) {
+  if (!stored) {
+    a = a.substr(0, a.find('\0'));
+    b = b.substr(0, b.find('\0'));
+  }
+  return a.compare(b);
+}
+
 void Sort(CommandContext& ctx, bool read_only) {
   SortOptions o;
   if (!ParseSortOptions(ctx, read_only, &o)) return;
@@ -220,10 +231,10 @@ void Sort(CommandContext& ctx, bool read_only) {
         if (!a.by_value || !b.by_value) {
           cmp = a.by_value.has_value() == b.by_value.has_value() ? 0 : (a.by_value ? 1 : -1);
         } else {
-          cmp = a.by_value->compare(*b.by_value);
+          cmp = CompareAlpha(*a.by_value, *b.by_value, o.store.has_value());
         }
       } else {
-        cmp = a.element.compare(b.element);
+        cmp = CompareAlpha(a.element, b.element, o.store.has_value());
       }
       return o.desc ? cmp > 0 : cmp < 0;
     };

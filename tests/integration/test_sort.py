@@ -147,3 +147,13 @@ def test_sort_converts_a_sorted_set_to_skiplist(c):
     c.call("ZADD", "bad", 1, "x")
     assert str(c.call("SORT", "bad")) == "ERR One or more scores can't be converted into double"
     assert c.call("OBJECT", "ENCODING", "bad") == b"skiplist"
+
+
+def test_alpha_compares_up_to_nul_unless_stored(c):
+    # Redis compares returned ALPHA results with strcoll(), which stops at the first NUL byte:
+    # "a" and "a\0b" tie and keep their list order. STORE compares all bytes.
+    c.call("RPUSH", "l{t}", b"a\x00b", "b", "a", b"a\x00a")
+    assert c.call("SORT", "l{t}", "ALPHA") == [b"a\x00b", b"a", b"a\x00a", b"b"]
+    assert c.call("SORT", "l{t}", "ALPHA", "DESC") == [b"b", b"a\x00b", b"a", b"a\x00a"]
+    assert c.call("SORT", "l{t}", "ALPHA", "STORE", "dst{t}") == 4
+    assert c.call("LRANGE", "dst{t}", 0, -1) == [b"a", b"a\x00a", b"a\x00b", b"b"]
