@@ -1,11 +1,11 @@
 # Weir: `make` builds build/weir; `make run`, `make test`, `make bench`, `make fuzz`,
-# `make difftest`.
+# `make difftest`, `make stress`.
 # Every target installs the Debian packages it needs first (see scripts/deps.sh).
 JOBS ?= $(shell nproc)
 BUILD_TYPE ?= Release
 
-.PHONY: all deps build run test unit integration difftest asan tsan bench fuzz format format-check \
-	clean
+.PHONY: all deps build run test unit integration stress difftest asan tsan bench fuzz format \
+	format-check clean
 
 all: build
 
@@ -22,8 +22,16 @@ run: build
 unit: build
 	cd build && ctest --output-on-failure -j $(JOBS)
 
+# Wire tests: each test file starts its own servers on free ports, so files run in parallel.
+PYTEST = /usr/bin/python3 -m pytest -q -x -n $(JOBS) --dist loadfile
 integration: build
-	WEIR_BIN=$(CURDIR)/build/weir /usr/bin/python3 -m pytest -q -x tests/integration
+	WEIR_BIN=$(CURDIR)/build/weir $(PYTEST) tests/integration
+
+# The blocking/transaction race test for as long as asked (default 3 minutes, --threads 4).
+STRESS_SECONDS ?= 180
+stress: build
+	WEIR_BIN=$(CURDIR)/build/weir WEIR_STRESS_SECONDS=$(STRESS_SECONDS) \
+		/usr/bin/python3 -m pytest -q tests/integration/test_blocking_stress.py
 
 # Differential test against Debian's redis-server (tests/differential/README.md): random
 # command sequences over DIFF_SEEDS sharing DIFF_SECONDS; fails on any divergence.
@@ -34,21 +42,25 @@ difftest: build
 	WEIR_BIN=$(CURDIR)/build/weir /usr/bin/python3 tests/differential/difftest.py \
 		$(foreach s,$(DIFF_SEEDS),--seed $(s)) --seconds $(DIFF_SECONDS) --threads $(DIFF_THREADS)
 
-# The sanitizer build: ASan + UBSan over the unit tests and the wire tests.
+# The sanitizer builds are Debug builds, so they also check shard lock ownership on every
+# keyspace access (engine/shard.h). ASan + UBSan: unit tests and the wire tests at --threads 1;
+# ThreadSanitizer: the threading unit tests and the wire tests at --threads 4 (the cross-thread
+# paths: blocked clients served by other threads, CLIENT LIST, the stress test).
 asan: deps
 	cmake -S . -B build-asan -DCMAKE_BUILD_TYPE=Debug -DWEIR_SANITIZE=ON >/dev/null
 	cmake --build build-asan -j $(JOBS)
 	cd build-asan && ctest --output-on-failure -j $(JOBS)
-	WEIR_BIN=$(CURDIR)/build-asan/weir WEIR_SLOW=1 /usr/bin/python3 -m pytest -q -x tests/integration
+	WEIR_BIN=$(CURDIR)/build-asan/weir WEIR_SLOW=1 WEIR_THREADS=1 $(PYTEST) tests/integration
 
-# ThreadSanitizer over the tests that run the engine from many threads.
 tsan: deps
 	cmake -S . -B build-tsan -DCMAKE_BUILD_TYPE=Debug -DWEIR_TSAN=ON >/dev/null
-	cmake --build build-tsan -j $(JOBS) --target concurrency_test engine_test
+	cmake --build build-tsan -j $(JOBS) --target weir concurrency_test engine_test
 	./build-tsan/tests/unit/concurrency_test
 	./build-tsan/tests/unit/engine_test
+	TSAN_OPTIONS="halt_on_error=1 second_deadlock_stack=1" WEIR_BIN=$(CURDIR)/build-tsan/weir \
+		WEIR_SLOW=1 WEIR_THREADS=4 WEIR_STRESS_SECONDS=20 $(PYTEST) tests/integration
 
-test: unit integration asan tsan
+test: unit integration difftest asan tsan
 
 bench: build
 	bench/bench.sh

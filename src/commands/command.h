@@ -139,6 +139,7 @@ struct Session {
   std::atomic<int> shown_db{0};
   std::atomic<uint32_t> shown_flags{0};
   std::atomic<int> shown_multi_count{-1};
+  std::atomic<int> shown_resp{2};
   void Publish();
   mutable std::mutex info_mu;  // guards name, lib_name, lib_ver, user
   int resp = 2;

@@ -189,6 +189,7 @@ void Dispatcher::ExecuteLocked(Session& session, const CommandSpec& spec, ArgLis
 
 void Session::Publish() {
   shown_db.store(db, std::memory_order_relaxed);
+  shown_resp.store(resp, std::memory_order_relaxed);
   uint32_t f = 0;
   if (in_multi) f |= kShowMulti;
   if (watch.dirty.load(std::memory_order_relaxed)) f |= kShowDirtyCas;

@@ -15,7 +15,12 @@ namespace weir::server {
 
 namespace {
 constexpr size_t kReadChunk = 16 * 1024;
-}
+// Back-pressure: while more than this many reply bytes wait for the client's socket, the
+// connection runs no further requests and reads nothing, so a client that pipelines without
+// reading its replies waits for its own socket instead of growing the server. One reply may
+// still exceed it (a single GET of a big value); the bound is on what piles up behind it.
+constexpr size_t kMaxPendingOutput = 1024 * 1024;
+}  // namespace
 
 Connection::Connection(Server& server, EventLoop& loop, int fd, uint64_t id, std::string addr,
                        std::string laddr, bool unix_socket)
@@ -62,8 +67,18 @@ void Connection::Close() {
 
 void Connection::OnEvents(uint32_t events) {
   if (closing_) return;
-  if (events & EPOLLOUT) Flush();
-  if (closing_) return;
+  if (events & EPOLLOUT) {
+    Flush();
+    if (closing_) return;
+    // The client read enough of its replies: run the requests held back meanwhile.
+    if (input_held_ && !OutputBacklogged()) {
+      input_held_ = false;
+      ProcessInput();
+      if (closing_) return;
+      Flush();
+      if (closing_) return;
+    }
+  }
   // A blocked client reads nothing; only a hang-up is watched for, to drop it at once.
   if (blocked() && (events & (EPOLLRDHUP | EPOLLHUP | EPOLLERR))) {
     Close();
@@ -73,7 +88,7 @@ void Connection::OnEvents(uint32_t events) {
 }
 
 void Connection::ReadInput() {
-  if (paused_ || blocked()) return;
+  if (paused_ || blocked() || input_held_) return;
   // Keep reading while the kernel has data, but bound the work per event for fairness.
   for (int round = 0; round < 4 && !closing_; ++round) {
     size_t pending = parser_.BulkBytesPending(in_.view(in_pos_));
@@ -95,13 +110,17 @@ void Connection::ReadInput() {
     }
     last_ms_.store(engine::NowMs(), std::memory_order_relaxed);
     ProcessInput();
-    if (static_cast<size_t>(n) < want || paused_) break;
+    if (static_cast<size_t>(n) < want || paused_ || input_held_) break;
   }
   if (!closing_) Flush();
 }
 
 void Connection::ProcessInput() {
   while (!closing_ && !close_after_flush_ && !paused_ && !blocked() && in_pos_ < in_.size()) {
+    if (OutputBacklogged()) {
+      input_held_ = true;
+      break;
+    }
     if (!HandleRequest()) break;
   }
   // Drop consumed input; keep the unconsumed tail at the front for the parser.
@@ -275,12 +294,15 @@ void Connection::Flush() {
   UpdateInterest();
 }
 
+bool Connection::OutputBacklogged() const { return out_.size() - out_pos_ > kMaxPendingOutput; }
+
 void Connection::UpdateInterest() {
-  // A paused connection stops reading (level-triggered EPOLLIN would otherwise spin).
+  // A paused connection, or one whose input is held back until its replies drain, stops
+  // reading (level-triggered EPOLLIN would otherwise spin).
   uint32_t events = 0;
   if (blocked()) {
     events |= EPOLLRDHUP;
-  } else if (!paused_) {
+  } else if (!paused_ && !input_held_) {
     events |= EPOLLIN;
   }
   if (out_pos_ < out_.size()) events |= EPOLLOUT;

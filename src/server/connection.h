@@ -29,7 +29,8 @@ class Connection {
   const commands::Session& session() const { return session_; }
   const std::string& addr() const { return addr_; }
   const std::string& laddr() const { return laddr_; }
-  bool closing() const { return closing_; }
+  // Read by CLIENT LIST and CLIENT KILL from other threads.
+  bool closing() const { return closing_.load(std::memory_order_relaxed); }
 
   void Start();
   // Closes now (from its own loop thread); the object is freed after the current batch.
@@ -64,6 +65,7 @@ class Connection {
   // Leaves the blocked state: unlinks the waiter, appends the reply, goes on with the input.
   void FinishBlock(std::string_view reply);
   bool blocked() const { return session_.blocked != nullptr; }
+  bool OutputBacklogged() const;
 
   Server& server_;
   EventLoop& loop_;
@@ -76,10 +78,12 @@ class Connection {
   std::string out_;
   size_t out_pos_ = 0;  // start of the unsent output
   uint32_t interest_ = EPOLLIN;
-  bool closing_ = false;
+  std::atomic<bool> closing_{false};
   bool close_after_flush_ = false;
   bool paused_ = false;
   bool in_process_ = false;
+  // Requests are held back (nothing run, nothing read) until the pending output drains.
+  bool input_held_ = false;
   EventLoop::IoHandler handler_;
   int64_t created_ms_;
   std::atomic<int64_t> qbuf_{0}, obuf_{0}, last_ms_{0};

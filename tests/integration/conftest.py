@@ -10,6 +10,7 @@ Environment:
   WEIR_BIN   server binary (basename 'weir' => run every module with
              --threads 1 and --threads 4)
   WEIR_SLOW  '1' for sanitizer builds: all timeouts are multiplied.
+  WEIR_THREADS  comma-separated thread counts to run weir with (default 1,4).
   REDIS_CLI  redis-cli binary (default: the one on PATH).
 """
 
@@ -33,7 +34,11 @@ IS_WEIR = BIN_NAME == "weir"
 IS_REDIS = BIN_NAME.startswith("redis-server")
 SLOW = os.environ.get("WEIR_SLOW", "") not in ("", "0")
 SCALE = 6 if SLOW else 1
-THREADS = [1, 4] if IS_WEIR else [None]
+# WEIR_THREADS=4 (or "1,4") picks the thread counts; the sanitizer runs use one each.
+if IS_WEIR and os.environ.get("WEIR_THREADS"):
+    THREADS = [int(t) for t in os.environ["WEIR_THREADS"].split(",")]
+else:
+    THREADS = [1, 4] if IS_WEIR else [None]
 
 
 def timeout(seconds):

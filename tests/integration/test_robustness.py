@@ -10,7 +10,7 @@ import time
 
 import pytest
 
-from conftest import RawConnection, encode_command, timeout, wait_until
+from conftest import SCALE, RawConnection, encode_command, timeout, wait_until
 
 
 def info_field(conn, section, field):
@@ -415,3 +415,37 @@ def test_slow_reader_does_not_block_others(server, r, raw):
     assert time.monotonic() - t0 < timeout(5)
     for _ in range(20):
         assert len(slow.read()) == 1024 * 1024
+
+
+def _client_field(conn, name, field):
+    for line in conn.call("CLIENT", "LIST").decode().splitlines():
+        fields = dict(kv.split("=", 1) for kv in line.split(" "))
+        if fields["name"] == name:
+            return int(fields[field])
+    raise AssertionError(f"client {name} not listed")
+
+
+def test_unread_pipeline_costs_bounded_memory(server, r, raw):
+    """A client that pipelines 300 GETs of a 1 MB value and reads nothing holds at most a couple
+    of replies in the server (Redis would buffer all 300 MB); the rest waits in its socket, and
+    every reply still arrives once it reads."""
+    value = b"v" * (1024 * 1024)
+    r.set("mb", value)
+    used_before = int(info_field(raw(), "memory", "used_memory"))
+    slow = raw()
+    slow.call("CLIENT", "SETNAME", "slow")
+    slow.sock.setsockopt(socket.SOL_SOCKET, socket.SO_RCVBUF, 64 * 1024)
+    # Sent from a thread: the server stops reading, so sendall itself waits for the replies.
+    sender = threading.Thread(target=slow.send, args=(encode_command("GET", "mb") * 300,))
+    sender.start()
+    watcher = raw()
+    time.sleep(0.5 * SCALE)
+    omem = _client_field(watcher, "slow", "omem")
+    used_after = int(info_field(watcher, "memory", "used_memory"))
+    assert omem <= 3 * len(value), omem
+    assert used_after - used_before < 16 * len(value), used_after - used_before
+    assert watcher.call("PING") == b"PONG"  # others are served meanwhile
+    for _ in range(300):
+        assert slow.read() == value
+    sender.join(timeout(10))
+    assert slow.call("PING") == b"PONG"
