@@ -185,6 +185,11 @@ class Server:
                     # any well-formed reply means the server is serving
                     # (-NOAUTH when started with requirepass)
                     if data == b"+PONG\r\n" or data.startswith(b"-NOAUTH"):
+                        # QUIT and wait for the server to close: it has then stopped counting
+                        # this probe, so maxclients tests start from zero connections.
+                        s.sendall(b"*1\r\n$4\r\nQUIT\r\n")
+                        while s.recv(64):
+                            pass
                         return
             except OSError:
                 pass
