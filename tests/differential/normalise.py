@@ -18,8 +18,6 @@ reply cannot be rewritten, as a tolerance in both). Every entry names where 7.2 
 import math
 import re
 
-from generator import KNOWN_DIVERGENCES
-
 # ---------------------------------------------------------------------------------------------
 # Redis 7.0.15 -> 7.2 differences. Each is listed in docs/compatibility.md too.
 REDIS_7_0_TO_7_2 = {
@@ -142,6 +140,7 @@ def tolerated(args, weir_reply, redis_reply):
 
 UNORDERED = {b"SMEMBERS", b"SINTER", b"SUNION", b"SDIFF", b"KEYS", b"HKEYS", b"HVALS"}
 UNORDERED_PAIRS = {b"HGETALL"}
+SCANS = {b"SCAN", b"SSCAN", b"HSCAN", b"ZSCAN"}
 RANDOM = {b"SRANDMEMBER", b"HRANDFIELD", b"ZRANDMEMBER", b"RANDOMKEY"}
 TTL_TOLERANCE = {b"TTL": 2, b"EXPIRETIME": 2, b"PTTL": 2000, b"PEXPIRETIME": 2000}
 
@@ -150,17 +149,11 @@ class Context:
     """What the sequence so far did that changes how replies are read."""
 
     def __init__(self):
-        self.saw_sort = False  # KNOWN_DIVERGENCES["sort-zset-encoding"]
-        self.saw_incrbyfloat = False  # KNOWN_DIVERGENCES["incrbyfloat-encoding"]
         self.types = {}  # key -> TYPE last answered by the oracle
         self.saw_consumer_autocreate = False  # REDIS_7_0_TO_7_2["consumer-autocreate"]
 
     def note_command(self, args):
         name = upper(args[0])
-        if name in (b"SORT", b"SORT_RO"):
-            self.saw_sort = True
-        if name in (b"INCRBYFLOAT", b"HINCRBYFLOAT"):
-            self.saw_incrbyfloat = True
         if name in (b"XREADGROUP", b"XCLAIM", b"XAUTOCLAIM"):
             self.saw_consumer_autocreate = True
 
@@ -179,7 +172,7 @@ def sort_key(v):
     return repr(v)
 
 
-def canonical_double(text, ctx):
+def canonical_double(text):
     """A score's text as a comparable number (sign of zero kept, all NaNs alike)."""
     try:
         d = float(text)
@@ -187,26 +180,24 @@ def canonical_double(text, ctx):
         return ("text", text)
     if math.isnan(d):
         return ("double", "nan")
-    if d == 0 and ctx.saw_sort:
-        return ("double", 0.0)  # KNOWN_DIVERGENCES["sort-zset-encoding"]: -0 after SORT
     return ("double", d, math.copysign(1.0, d))
 
 
-def generic(reply, ctx, scores=False):
+def generic(reply, scores=False):
     """Normalise parts of a reply that never depend on the command."""
     t, v = reply
     if t == ",":
-        return canonical_double(v, ctx)
+        return canonical_double(v)
     if t == "$" and scores and v is not None:
         if re.fullmatch(rb"[-+]?(\d+\.?\d*([eE][-+]?\d+)?|inf|nan)", v, re.I):
-            return canonical_double(v, ctx)
+            return canonical_double(v)
         return (t, v)
     if t in ("*", ">") and v is not None:
-        return (t, [generic(x, ctx, scores) for x in v])
+        return (t, [generic(x, scores) for x in v])
     if t == "~":
-        return (t, sorted((generic(x, ctx, scores) for x in v), key=sort_key))
+        return (t, sorted((generic(x, scores) for x in v), key=sort_key))
     if t == "%":
-        return (t, [(generic(a, ctx, scores), generic(b, ctx, scores)) for a, b in v])
+        return (t, [(generic(a, scores), generic(b, scores)) for a, b in v])
     return reply
 
 
@@ -217,8 +208,6 @@ def canonical(args, reply, side, ctx):
             reply = rewrite(args, reply) or reply
     t, v = reply
     if t in ("-", "!"):
-        if "nul-in-error-text" in KNOWN_DIVERGENCES:  # Redis cuts quoted arguments at a NUL
-            v = re.sub(rb"\x00[^']*", b"", v)
         return ("error", v)
     if side == "redis" and reply == ("+", b"    Prints this help."):
         return ("+", b"    Print this help.")  # REDIS_7_0_TO_7_2["help-wording"]
@@ -234,7 +223,7 @@ def canonical(args, reply, side, ctx):
     if name == b"TYPE" and len(args) == 2 and t == "+" and side == "redis":
         ctx.types[as_bytes(args[1])] = v
     scores = name.startswith(b"Z") or name.startswith(b"BZ")
-    out = generic(reply, ctx, scores)
+    out = generic(reply, scores)
     if name in UNORDERED and t == "*" and v is not None:
         return ("sorted", sorted(out[1], key=sort_key))
     if name in UNORDERED_PAIRS and t == "*" and v is not None:
@@ -249,6 +238,11 @@ def canonical(args, reply, side, ctx):
         if b"LIMIT" in [upper(a) for a in args]:
             return ("sort-length", len(out[1]))  # which elements LIMIT keeps is undefined too
         return ("sorted", sorted(out[1], key=sort_key))
+    if name in SCANS and t == "*" and v and len(v) == 2 and v[1][0] == "*":
+        # one call that finished (cursor 0, compared as is): its elements in any order
+        items = out[1][1][1]
+        items = pairs(items) if name in (b"HSCAN", b"ZSCAN") else items
+        return ("scan", out[1][0], sorted(items, key=sort_key))
     if name == b"XINFO" and len(args) > 1:
         return xinfo(upper(args[1]), out, ctx)
     if name == b"XGROUP" and len(args) > 1 and upper(args[1]) == b"CREATECONSUMER" and \
@@ -311,16 +305,12 @@ def xinfo(sub, out, ctx):
 # encodings that the two servers may legitimately report for the same value, per type; the
 # type is the one a TYPE just before answered (the generator sends one), else unknown (None),
 # and then every alternative is accepted
-def encoding_alternatives(key_type, ctx):
+def encoding_alternatives(key_type):
     groups = []
     if key_type in (b"list", None):  # REDIS_7_0_TO_7_2["small-list-set-encoding"]
         groups.append({b"listpack", b"quicklist"})
     if key_type in (b"set", None):  # REDIS_7_0_TO_7_2["small-list-set-encoding"]
         groups.append({b"listpack", b"hashtable"})
-    if key_type in (b"zset", None) and ctx.saw_sort:  # KNOWN_DIVERGENCES["sort-zset-encoding"]
-        groups.append({b"listpack", b"skiplist"})
-    if key_type in (b"string", None) and ctx.saw_incrbyfloat:  # KNOWN_DIVERGENCES["incrbyfloat-..."]
-        groups.append({b"int", b"embstr"})
     return groups
 
 
@@ -328,7 +318,7 @@ def object_encoding(args, enc, side, ctx):
     # a TYPE answer is good for the next command only; the oracle's side is read first
     key = as_bytes(args[2])
     key_type = ctx.types.get(key) if side == "redis" else ctx.types.pop(key, None)
-    for group in encoding_alternatives(key_type, ctx):
+    for group in encoding_alternatives(key_type):
         if enc in group:
             return ("encoding", b"|".join(sorted(group)))
     return ("encoding", enc)
