@@ -192,7 +192,8 @@ def compare_step(args, weir_reply, redis_reply, ctx, state):
         for n, (qargs, w, r) in enumerate(zip(queue, weir_reply[1], redis_reply[1])):
             cr = normalise.canonical(qargs, r, "redis", ctx)
             cw = normalise.canonical(qargs, w, "weir", ctx)
-            if not normalise.equal(cw, cr) and not normalise.tolerated(qargs, w, r):
+            if not normalise.equal(cw, cr) and not normalise.tolerated(qargs, w, r, ctx,
+                                                                       in_exec=True):
                 return f"EXEC element {n} ({show_args(qargs)})"
         return None
     if name in (b"EXEC", b"RESET") or (name == b"DISCARD" and redis_reply[0] != "-"):
@@ -205,7 +206,7 @@ def compare_step(args, weir_reply, redis_reply, ctx, state):
         state.queue.append(args)
     cr = normalise.canonical(args, redis_reply, "redis", ctx)
     cw = normalise.canonical(args, weir_reply, "weir", ctx)
-    if normalise.equal(cw, cr) or normalise.tolerated(args, weir_reply, redis_reply):
+    if normalise.equal(cw, cr) or normalise.tolerated(args, weir_reply, redis_reply, ctx):
         return None
     return "reply"
 

@@ -57,14 +57,14 @@ XSETID_IDS = ["10-1", "100-3", "100-5", "18446744073709551615-1", "200", "x", "1
 # conversions happen at a few elements). difftest.py sets DEFAULT_THRESHOLDS again at every
 # flush. set-max-listpack-* is 7.2 only (7.0 has no listpack sets) and not generated.
 DEFAULT_THRESHOLDS = {
-    "list-max-listpack-size": -2, "hash-max-listpack-entries": 128,
+    "list-max-listpack-size": -2, "hash-max-listpack-entries": 512,
     "hash-max-listpack-value": 64, "set-max-intset-entries": 512,
     "zset-max-listpack-entries": 128, "zset-max-listpack-value": 64,
     "stream-node-max-bytes": 4096, "stream-node-max-entries": 100,
 }
 THRESHOLD_VALUES = {
     "list-max-listpack-size": [-1, -2, -3, -5, 1, 2, 3, 128],
-    "hash-max-listpack-entries": [0, 1, 2, 3, 128],
+    "hash-max-listpack-entries": [0, 1, 2, 3, 128, 512],
     "hash-max-listpack-value": [0, 1, 2, 5, 64],
     "set-max-intset-entries": [0, 1, 2, 5, 512],
     "zset-max-listpack-entries": [0, 1, 2, 3, 14, 128],
@@ -86,8 +86,9 @@ FLOATS = ["0", "1", "-1", "1.5", "0.1", "-0.3", "1e10", "inf", "-inf", "nan", "1
 
 # commands whose arguments are not shortened or lengthened at random: SPOP without a count pops
 # a random member; a 4th ZRANK argument is wrong arity in 7.0 but a syntax error in 7.2, which
-# inside MULTI is an EXECABORT in one and not the other
-NO_ARITY_CHANGE = {"SPOP", "ZRANK", "ZREVRANK"}
+# inside MULTI is an EXECABORT in one and not the other; SCANs keep the COUNT that makes one call
+# finish
+NO_ARITY_CHANGE = {"SPOP", "ZRANK", "ZREVRANK", "SCAN", "SSCAN", "HSCAN", "ZSCAN"}
 
 
 class Generator:
@@ -978,11 +979,11 @@ class Generator:
         if cmd == "SCAN" and self.chance(0.4):
             opts.append(["TYPE", self.pick(["string", "list", "set", "zset", "hash", "stream",
                                             "STRING", "foo"])])
-        if self.chance(0.1):
+        self.rng.shuffle(opts)
+        if self.chance(0.1):  # last, so that it cannot take the COUNT as its argument
             opts.append(self.pick([["COUNT", 0], ["COUNT", -1], ["COUNT", "x"], ["MATCH"],
                                    ["FOO", 1], ["TYPE", "set"], ["COUNT"],
                                    ["COUNT", LLONG_MAX]]))
-        self.rng.shuffle(opts)
         return args + sum(opts, [])
 
     # -- CONFIG SET of the encoding thresholds -----------------------------------------------
