@@ -45,6 +45,9 @@ REDIS_7_0_TO_7_2 = {
     "2 a 3 makes a hashtable, 7.0 a listpack. The generator repeats no argument in long "
     "commands; once an epoch lowers one of those limits, OBJECT ENCODING accepts the bigger "
     "encoding from Weir where Redis still has the small one (never the other way round).",
+    "command-getkeys-arity":
+    "7.2's COMMAND GETKEYS has arity -3 (7.0: -4): COMMAND GETKEYS XREAD is XREAD's 'Invalid "
+    "number of arguments' there, not COMMAND GETKEYS's wrong arity.",
     "small-list-set-encoding":
     "7.2 keeps small lists and small non-integer sets as listpack (#11303, #11290); 7.0 says "
     "quicklist / hashtable. OBJECT ENCODING accepts those pairs.",
@@ -113,9 +116,18 @@ def hello_options_before_auth(args, reply):
     return None
 
 
+def command_getkeys_arity(args, reply):
+    """7.2's COMMAND GETKEYS has arity -3 (7.0: -4), so COMMAND GETKEYS XREAD reaches XREAD's
+    own arity check (the generator names only XREAD/XREADGROUP there)."""
+    if len(args) == 3 and upper(args[0]) == b"COMMAND" and upper(args[2]) in (
+            b"XREAD", b"XREADGROUP") and reply[0] == "-" and b"wrong number" in reply[1]:
+        return ("-", b"ERR Invalid number of arguments specified for command")
+    return None
+
+
 # rewrites of a 7.0 reply into the 7.2 one, tried in order on the oracle's side
 REPLY_7_0_TO_7_2 = [lpos_rank_llong_min, zrank_withscore_arity, xread_unbalanced_text,
-                    hello_options_before_auth]
+                    hello_options_before_auth, command_getkeys_arity]
 
 # Redis bugs (in 7.2 too) that Weir does not copy: (name, why, tolerated(args, weir, redis))
 REDIS_QUIRKS = {
@@ -285,6 +297,8 @@ def canonical(args, reply, side, ctx):
         items = out[1][1][1]
         items = pairs(items) if name in (b"HSCAN", b"ZSCAN") else items
         return ("scan", out[1][0], sorted(items, key=sort_key))
+    if name in (b"SORT", b"SORT_RO") and t == "*" and v and alpha_ties_undefined(args):
+        return (t, alpha_ties_sorted(out[1]))
     if name == b"XINFO" and len(args) > 1:
         return xinfo(upper(args[1]), out, ctx)
     if name == b"XGROUP" and len(args) > 1 and upper(args[1]) == b"CREATECONSUMER" and \
@@ -325,6 +339,29 @@ def sort_unordered(args):
         if w == b"BY" and (b"*" not in words[i + 1] or b"ALPHA" in words):
             return True
     return False
+
+
+def alpha_ties_undefined(args):
+    """SORT ALPHA without BY returning the elements themselves: strcoll stops at a NUL byte, so
+    "" and "\\x00" tie, and ties keep the unstable order of a sort over the set's hash order."""
+    words = [upper(a) for a in args]
+    gets = [words[i + 1] for i, w in enumerate(words[:-1]) if w == b"GET"]
+    return b"ALPHA" in words and b"BY" not in words and gets in ([], [b"#"])
+
+
+def alpha_ties_sorted(items):
+    """Runs of elements equal up to their first NUL byte, each run sorted."""
+    out, run = [], []
+    for item in items + [None]:
+        tie = item is not None and run and isinstance(item[1], bytes) and \
+            isinstance(run[0][1], bytes) and \
+            item[1].split(b"\x00")[0] == run[0][1].split(b"\x00")[0]
+        if not tie:
+            out += sorted(run, key=sort_key)
+            run = []
+        if item is not None:
+            run.append(item)
+    return out
 
 
 def xinfo(sub, out, ctx):
