@@ -219,13 +219,17 @@ bool Hash::Set(std::string_view field, std::string_view value, const HashLimits&
     ConvertToHashtable();
   }
   if (encoding() == Encoding::kHashtable) return table()->Upsert(field, value);
+  bool added = false;
   if (size_t pair = SmallFind(field); pair != 0) {
     SmallReplaceValue(pair, value);
-    return false;
+  } else {
+    SmallAppend(field, value);
+    added = true;
   }
-  SmallAppend(field, value);
+  // Checked after a replaced value too (as Redis's hashTypeSet): a hash that CONFIG SET
+  // hash-max-listpack-entries left above the limit converts at its next write.
   if (Size() > limits.max_listpack_entries) ConvertToHashtable();
-  return true;
+  return added;
 }
 
 bool Hash::Delete(std::string_view field) {

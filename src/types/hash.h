@@ -67,7 +67,7 @@ class Hash final : public Object {
   void PrepareForSet(std::span<const std::string_view> fields_and_values, const HashLimits& limits);
   // Sets field to value; true when the field was added (false: its value was replaced). Converts
   // when the field or value is too long for the small encoding, or the hash now has too many
-  // fields.
+  // fields (after a replaced value too).
   bool Set(std::string_view field, std::string_view value, const HashLimits& limits);
   // Removes field; false when absent. Never changes the encoding.
   bool Delete(std::string_view field);

@@ -5,29 +5,19 @@ used to break WATCHed transactions. Arguments are bytes or str. Everything is dr
 random.Random(seed), so a seed always yields the same sequence.
 
 The key space is a dozen keys, so types collide and WRONGTYPE happens. Two of them (the "lex
-keys") only ever hold sorted sets whose scores are all 0: lex-range commands are generated on
-those only (see KNOWN_DIVERGENCES["lex-range-mixed-scores"]).
+keys") only ever hold sorted sets whose scores are all 0, two more (the "listpack zset keys")
+small sorted sets with differing scores: lex-range commands are generated on those only.
+Redis walks a lex range over a skiplist as if the whole set were in lex order, so on a
+skiplist whose scores differ its answer depends on the random heights of the skiplist's nodes
+(it differs from run to run); with all scores equal, or on a listpack (one linear pass), the
+answer is deterministic and Weir must match it. The listpack zset keys stay listpack: only
+short members, at most 14 of them, and only sorted sets made of the same keys are stored
+there; once an epoch lowers a zset-max-listpack-* threshold (CONFIG SET), no more lex ranges
+are generated on them until the next epoch (see Generator.zset_listpack_only).
 """
 
 import random
 import time
-
-# ---------------------------------------------------------------------------------------------
-# KNOWN DIVERGENCES, being fixed elsewhere. While a name is in this dict the generator avoids
-# the inputs that trigger it (and normalise.py tolerates its effect). Delete an entry once its
-# fix has landed, and the tester checks that behaviour again.
-KNOWN_DIVERGENCES = {
-    "exec-wrong-arity": "EXEC with arguments inside MULTI must answer EXECABORT and end MULTI",
-    "getex-bad-expire-lookup-order":
-    "GETEX on a missing key with a bad EX/EXAT answers nil in Redis (lookup first)",
-    "xtrim-approx": "XTRIM/XADD MAXLEN ~ ignores stream-node-max-bytes",
-    "sort-zset-encoding": "SORT converts a listpack zset to skiplist in Redis (-0 formatting)",
-    "incrbyfloat-encoding": "OBJECT ENCODING after INCRBYFLOAT (embstr vs int), OBJECT REFCOUNT",
-    "command-getkeys-xread": "COMMAND GETKEYS XREAD STREAMS a b 0 0 junk",
-    "nul-in-error-text": "error texts are cut at the first NUL byte in Redis",
-    "lex-range-mixed-scores": "lex ranges on sorted sets with differing scores crash weir",
-}
-# ---------------------------------------------------------------------------------------------
 
 LLONG_MAX = 9223372036854775807
 LLONG_MIN = -9223372036854775808
@@ -41,7 +31,10 @@ AFFINITY = {
     "streams": ["k10", "k11"],
 }
 LEX_KEYS = ["lex0", "lex1"]
-ALL_KEYS = PLAIN_KEYS + LEX_KEYS
+LISTPACK_ZSET_KEYS = ["lpz0", "lpz1"]
+# a key name with a NUL byte: Redis cuts the names it quotes in error texts at a NUL
+NUL_KEY = b"nul\x00key"
+ALL_KEYS = PLAIN_KEYS + LEX_KEYS + LISTPACK_ZSET_KEYS + [NUL_KEY]
 
 VALUES = [
     "0", "1", "-1", "2", "3", "10", "100", "007", "1.5", "-0", "3e2", " 1", "abc", "foo",
@@ -60,6 +53,28 @@ INTS = [
 # stream's max_deleted_entry_id, 7.0 does not (normalise.REDIS_7_0_TO_7_2["xsetid-max-deleted"])
 DELETABLE_IDS = ["1-1", "1-2", "2-0", "3", "5-5", "0-1", "0-0", "10", "x", "1-x", "-1", "9-9"]
 XSETID_IDS = ["10-1", "100-3", "100-5", "18446744073709551615-1", "200", "x", "1-x", "10-*"]
+# The encoding thresholds CONFIG SET changes, with the values it picks from (small ones make the
+# conversions happen at a few elements). difftest.py sets DEFAULT_THRESHOLDS again at every
+# flush. set-max-listpack-* is 7.2 only (7.0 has no listpack sets) and not generated.
+DEFAULT_THRESHOLDS = {
+    "list-max-listpack-size": -2, "hash-max-listpack-entries": 512,
+    "hash-max-listpack-value": 64, "set-max-intset-entries": 512,
+    "zset-max-listpack-entries": 128, "zset-max-listpack-value": 64,
+    "stream-node-max-bytes": 4096, "stream-node-max-entries": 100,
+}
+THRESHOLD_VALUES = {
+    "list-max-listpack-size": [-1, -2, -3, -5, 1, 2, 3, 128],
+    "hash-max-listpack-entries": [0, 1, 2, 3, 128, 512],
+    "hash-max-listpack-value": [0, 1, 2, 5, 64],
+    "set-max-intset-entries": [0, 1, 2, 5, 512],
+    "zset-max-listpack-entries": [0, 1, 2, 3, 14, 128],
+    "zset-max-listpack-value": [0, 1, 2, 3, 64],
+    "stream-node-max-bytes": [0, 1, 40, 100, 4096],
+    "stream-node-max-entries": [0, 1, 2, 3, 100],
+}
+# the smallest zset thresholds that keep the listpack zset keys (at most 14 members of at most
+# 3 bytes) listpack
+ZSET_LISTPACK_SAFE = {"zset-max-listpack-entries": 14, "zset-max-listpack-value": 3}
 SMALL_INTS = [0, 1, 2, 3, -1, -2, 5, 10, -10]
 SCORES = [
     "0", "1", "-1", "1.5", "2", "-2.5", "inf", "-inf", "+inf", "nan", "1e400", "abc", "0.1",
@@ -71,10 +86,9 @@ FLOATS = ["0", "1", "-1", "1.5", "0.1", "-0.3", "1e10", "inf", "-inf", "nan", "1
 
 # commands whose arguments are not shortened or lengthened at random: SPOP without a count pops
 # a random member; a 4th ZRANK argument is wrong arity in 7.0 but a syntax error in 7.2, which
-# inside MULTI is an EXECABORT in one and not the other
-NO_ARITY_CHANGE = {"SPOP", "ZRANK", "ZREVRANK"}
-if "getex-bad-expire-lookup-order" in KNOWN_DIVERGENCES:
-    NO_ARITY_CHANGE.add("GETEX")
+# inside MULTI is an EXECABORT in one and not the other; SCANs keep the COUNT that makes one call
+# finish
+NO_ARITY_CHANGE = {"SPOP", "ZRANK", "ZREVRANK", "SCAN", "SSCAN", "HSCAN", "ZSCAN"}
 
 
 class Generator:
@@ -82,6 +96,15 @@ class Generator:
         self.rng = random.Random(seed)
         self.now = int(time.time())
         self.affinity = PLAIN_KEYS
+        self.new_epoch()
+
+    def new_epoch(self):
+        """The servers were flushed and their encoding thresholds reset to the defaults."""
+        # half the epochs lower the zset thresholds too, the others keep the listpack zset
+        # keys listpack all along for lex ranges
+        self.lower_zset_thresholds = self.chance(0.5)
+        # False once a CONFIG SET may have made a listpack zset key a skiplist
+        self.zset_listpack_only = True
 
     # -- small pickers -----------------------------------------------------------------------
     def pick(self, seq):
@@ -151,6 +174,8 @@ class Generator:
             return self.watch_block()
         if r < 0.05:
             return [(0, ["SELECT", self.pick([0, 1, 1, 0, 16, -1, "x"])])]
+        if r < 0.06:
+            return [(0, self.config())]
         args = self.family_command()
         if self.chance(0.03) and len(args) > 1 and args[0] not in NO_ARITY_CHANGE:
             # wrong arity / stray argument
@@ -185,7 +210,10 @@ class Generator:
         if self.chance(0.1):
             steps.append((0, ["NOSUCHCOMMAND", "x"]))  # queued error -> EXECABORT
         end = "DISCARD" if self.chance(0.15) else "EXEC"
-        steps.append((0, [end]))
+        if self.chance(0.05):
+            steps.append((0, [end, self.junk()]))  # wrong arity: EXECABORT, MULTI ends
+        else:
+            steps.append((0, [end]))
         return steps
 
     def watch_block(self):
@@ -238,7 +266,7 @@ class Generator:
             opts = self.pick([[], ["PERSIST"], ["EX", 10 ** 6], ["PX", 5 * 10 ** 9],
                               ["EXAT", self.now + 10 ** 7], ["PXAT", (self.now + 10 ** 7) * 1000],
                               ["PERSIST", "EX", 10]])
-            if "getex-bad-expire-lookup-order" not in KNOWN_DIVERGENCES and self.chance(0.2):
+            if self.chance(0.2):
                 opts = [self.pick(["EX", "PX", "EXAT"]), self.pick([0, -1, "x", LLONG_MAX])]
             return ["GETEX", k] + opts
         if c == 6:
@@ -271,7 +299,9 @@ class Generator:
         if c == 17:
             return ["SET", k, self.pick(["abcde", "ohmytext", "1234", "hello", "abcabc"])]
         if c == 18:
-            return ["OBJECT", self.pick(["ENCODING", "ENCODING", "FOO", "HELP"]), k]
+            # REFCOUNT: Redis shares the integers 0..9999 (refcount 2147483647)
+            return ["OBJECT", self.pick(["ENCODING", "ENCODING", "REFCOUNT", "FOO", "HELP",
+                                         b"FO\x00O"]), k]
         if c == 19:
             return ["INCRBY", k, self.pick(SMALL_INTS)]
         if c == 20:
@@ -356,7 +386,7 @@ class Generator:
         if c == 21:
             return ["OBJECT", self.pick(["FOO", "help"])]
         if c == 22:
-            return [self.pick(["GETX", "SETT", "FOO"]), k]  # unknown commands
+            return [self.pick(["GETX", "SETT", "FOO", b"GE\x00T"]), k]  # unknown commands
         return ["EXISTS"] + self.keys()
 
     def sort_args(self, store=True):
@@ -590,8 +620,13 @@ class Generator:
 
     # -- sorted sets -------------------------------------------------------------------------
     def zsets(self):
-        lex = self.chance(0.25)
-        k = self.pick(LEX_KEYS) if lex else self.plain_key()
+        # plain keys, the lex keys (scores all 0) or the listpack zset keys (see the docstring)
+        kind = self.pick(["plain", "plain", "plain", "lex", "listpack"])
+        own_keys = {"lex": LEX_KEYS, "listpack": LISTPACK_ZSET_KEYS}.get(kind)
+        pick_key = (lambda: self.pick(own_keys)) if own_keys else self.plain_key
+        k = pick_key()
+        lex = kind == "lex"
+        lex_ranges = lex or (kind == "listpack" and self.zset_listpack_only)
         score = (lambda: "0") if lex else self.score
         c = self.rng.randint(0, 30)
         if c in (0, 1, 2):
@@ -622,7 +657,7 @@ class Generator:
             return args
         if c == 11:
             args = ["ZRANGE", k]
-            mode = self.pick(["BYSCORE", "BYLEX", None]) if lex else self.pick(["BYSCORE", None])
+            mode = self.pick(["BYSCORE", "BYLEX", None] if lex_ranges else ["BYSCORE", None])
             if mode == "BYSCORE":
                 args += [self.score_bound(), self.score_bound(), "BYSCORE"]
             elif mode == "BYLEX":
@@ -645,7 +680,7 @@ class Generator:
                 if self.chance(0.3):
                     args += ["LIMIT", self.integer(), self.integer()]
             return args
-        if c == 13 and lex:
+        if c == 13 and lex_ranges:
             cmd = self.pick(["ZRANGEBYLEX", "ZREVRANGEBYLEX", "ZLEXCOUNT", "ZREMRANGEBYLEX"])
             args = [cmd, k, self.lex_bound(), self.lex_bound()]
             if cmd in ("ZRANGEBYLEX", "ZREVRANGEBYLEX") and self.chance(0.3):
@@ -661,8 +696,7 @@ class Generator:
                 args.append(self.integer())
             return args
         if c == 17:
-            keys = [self.pick(LEX_KEYS) if lex else self.plain_key()
-                    for _ in range(self.rng.randint(1, 3))]
+            keys = [pick_key() for _ in range(self.rng.randint(1, 3))]
             args = ["ZMPOP", self.pick([len(keys), len(keys), 0, -1, "x"])] + keys
             args.append(self.pick(["MIN", "MAX", "MID"]))
             if self.chance(0.4):
@@ -676,12 +710,10 @@ class Generator:
                     args.append("WITHSCORES")
             return args
         if c in (19, 20):
-            return self.zset_algebra(lex)
+            return self.zset_algebra(pick_key, lex)
         if c == 21:
-            dst = self.pick(LEX_KEYS) if lex else self.plain_key()
-            src = self.pick(LEX_KEYS) if lex else self.plain_key()
-            args = ["ZRANGESTORE", dst, src]
-            if lex and self.chance(0.5):
+            args = ["ZRANGESTORE", pick_key(), pick_key()]
+            if lex_ranges and self.chance(0.5):
                 args += [self.lex_bound(), self.lex_bound(), "BYLEX"]
             elif self.chance(0.5):
                 args += [self.score_bound(), self.score_bound(), "BYSCORE"]
@@ -694,10 +726,10 @@ class Generator:
             return args
         if c == 22:
             return ["OBJECT", "ENCODING", k]
-        if c == 23 and not lex:
+        if c == 23 and kind == "plain":
             return ["ZADD", k] + sum(([str(i), f"m{i}"] for i in range(
                 self.rng.randint(100, 140))), [])
-        if c == 24:
+        if c == 24 and kind == "plain":
             return ["ZADD", k, score(), "y" * self.pick([10, 64, 65])]
         return ["ZRANGE", k, 0, -1, "WITHSCORES"]
 
@@ -710,8 +742,7 @@ class Generator:
         return self.pick(["-", "+", "[a", "(a", "[c", "(b", "[", "(", "a", "[1", "(10", "[e",
                           "[\x00"])
 
-    def zset_algebra(self, lex):
-        pick_key = (lambda: self.pick(LEX_KEYS)) if lex else self.plain_key
+    def zset_algebra(self, pick_key, lex):
         n = self.rng.randint(1, 3)
         keys = [pick_key() for _ in range(n)]
         cmd = self.pick(["ZUNION", "ZINTER", "ZDIFF", "ZUNIONSTORE", "ZINTERSTORE",
@@ -726,7 +757,7 @@ class Generator:
                 args += ["LIMIT", self.integer()]
             return args
         if cmd in ("ZUNION", "ZINTER", "ZUNIONSTORE", "ZINTERSTORE") and not lex:
-            # sets take part as zsets with score 1, so the lex keys stay out of it
+            # not on the lex keys, whose scores must stay 0
             if self.chance(0.3):
                 args += ["WEIGHTS"] + [self.pick(["1", "2", "-1", "0", "1.5", "inf", "x"])
                                        for _ in range(n)]
@@ -739,7 +770,7 @@ class Generator:
     # -- streams -----------------------------------------------------------------------------
     def streams(self):
         k = self.plain_key() if self.chance(0.9) else self.key()
-        c = self.rng.randint(0, 26)
+        c = self.rng.randint(0, 28)
         if c in (0, 1, 2):
             args = ["XADD", k]
             if self.chance(0.1):
@@ -776,12 +807,13 @@ class Generator:
                         ["MKSTREAM"] if self.chance(0.5) else []) + (
                         ["ENTRIESREAD", self.integer()] if self.chance(0.1) else [])
         if c in (11, 12):
-            args = ["XREADGROUP", "GROUP", self.pick(["g1", "g2", "g3"]),
-                    self.pick(["alice", "bob"])]
+            args = ["XREADGROUP", "GROUP", self.pick(["g1", "g2", "g3", b"g\x00x"]),
+                    self.pick(["alice", "bob", b"c\x00d"])]
             if self.chance(0.3):
                 args += ["COUNT", self.pick([1, 2, 0, -1, "x"])]
             if self.chance(0.2):
                 args.append("NOACK")
+            k = NUL_KEY if self.chance(0.05) else k
             return args + ["STREAMS", k, self.pick([">", ">", "0", "1-1", "x"])]
         if c == 13:
             return ["XACK", k, self.pick(["g1", "g2"])] + [
@@ -831,7 +863,35 @@ class Generator:
         if c == 19:
             return ["XSETID", k, self.pick(XSETID_IDS)] + (
                 ["ENTRIESADDED", self.integer()] if self.chance(0.2) else [])
+        if c == 21:
+            return ["COMMAND", "GETKEYS"] + self.xread_for_getkeys(k, self.plain_key())
+        if c == 22:
+            return ["OBJECT", "ENCODING", k]
+        if c == 23:
+            return ["XGROUP", self.pick(["CREATE", "SETID", "DESTROY"]), k,
+                    self.pick(["g1", b"g\x00x"]), "0"]
         return ["XRANGE", k, "-", "+"]
+
+    def xread_for_getkeys(self, k1, k2):
+        """XREAD / XREADGROUP forms for COMMAND GETKEYS, well formed or not."""
+        return self.pick([
+            ["XREAD", "STREAMS", k1, "0"],
+            ["XREAD", "COUNT", 1, "BLOCK", 0, "STREAMS", k1, k2, "0", "$"],
+            ["XREAD", "STREAMS", k1, k2, "0", "0", "junk"],
+            ["XREAD", "STREAMS", k1, k2, "0"],
+            ["XREAD", "STREAMS"],
+            ["XREAD", "STREAMS", k1],
+            ["XREAD", "streams", k1, "0"],
+            ["XREAD", "COUNT", "STREAMS", k1, "0"],
+            ["XREAD", "FOO", "STREAMS", k1, "0"],
+            ["XREAD", "STREAMS", "STREAMS", k1, "0", "0"],
+            ["XREAD", k1, "0"],
+            ["XREADGROUP", "GROUP", "g1", "c", "STREAMS", k1, ">"],
+            ["XREADGROUP", "GROUP", "g1", "c", "COUNT", 2, "NOACK", "STREAMS", k1, k2, ">", "0"],
+            ["XREADGROUP", "GROUP", "g1", "c", "STREAMS", k1],
+            ["XREADGROUP", "STREAMS", k1, ">"],
+            ["XREADGROUP", "GROUP", "STREAMS", k1, ">"],
+        ])
 
     def stream_id(self, new=False):
         if new and self.chance(0.3):
@@ -846,7 +906,7 @@ class Generator:
     def trim_args(self):
         strategy = self.pick(["MAXLEN", "MINID", "FOO"])
         args = [strategy]
-        if "xtrim-approx" not in KNOWN_DIVERGENCES and self.chance(0.3):
+        if self.chance(0.3):
             args.append("~")
         elif self.chance(0.3):
             args.append("=")
@@ -899,6 +959,50 @@ class Generator:
             return args
         return ["GET", k]
 
+    # -- SCAN family -------------------------------------------------------------------------
+    def scans(self):
+        """SCAN/SSCAN/HSCAN/ZSCAN with a COUNT that lets one call finish on these small
+        collections (cursor 0 back, elements compared as a set), and their errors. A non-zero
+        cursor would resume at a place that depends on each server's hash seed."""
+        cmd, family = self.pick([("SCAN", None), ("SSCAN", "sets"), ("HSCAN", "hashes"),
+                                 ("ZSCAN", "zsets")])
+        self.affinity = AFFINITY.get(family, PLAIN_KEYS)
+        args = [cmd]
+        if cmd != "SCAN":
+            args.append(self.key())
+        args.append("0" if self.chance(0.9) else self.pick(
+            ["x", "", " 0", "1.5", "-", "18446744073709551616", "0x0"]))
+        opts = [["COUNT", self.pick([1000, 10000])]]
+        if self.chance(0.5):
+            opts.append(["MATCH", self.pick(["*", "k*", "f*", "*1*", "?", "m?", "[a-c]", "lex*",
+                                             "x*", "*\x00*", "nul*", "[", "\\*"])])
+        if cmd == "SCAN" and self.chance(0.4):
+            opts.append(["TYPE", self.pick(["string", "list", "set", "zset", "hash", "stream",
+                                            "STRING", "foo"])])
+        self.rng.shuffle(opts)
+        if self.chance(0.1):  # last, so that it cannot take the COUNT as its argument
+            opts.append(self.pick([["COUNT", 0], ["COUNT", -1], ["COUNT", "x"], ["MATCH"],
+                                   ["FOO", 1], ["TYPE", "set"], ["COUNT"],
+                                   ["COUNT", LLONG_MAX]]))
+        return args + sum(opts, [])
+
+    # -- CONFIG SET of the encoding thresholds -----------------------------------------------
+    def config(self):
+        if self.chance(0.15):
+            return ["CONFIG", "GET", self.pick(list(THRESHOLD_VALUES) + [
+                "hash-max-ziplist-entries", "zset-max-ziplist-value", "list-max-ziplist-size"])]
+        args = ["CONFIG", "SET"]
+        for name in self.rng.sample(list(THRESHOLD_VALUES), self.pick([1, 1, 1, 2])):
+            values = THRESHOLD_VALUES[name]
+            if name in ZSET_LISTPACK_SAFE and not self.lower_zset_thresholds:
+                values = [v for v in values if v >= ZSET_LISTPACK_SAFE[name]]
+            value = self.pick(values + ["x", -1, 2 ** 31, ""])
+            args += [name, value]
+            if name in ZSET_LISTPACK_SAFE and isinstance(value, int) and \
+                    0 <= value < ZSET_LISTPACK_SAFE[name]:
+                self.zset_listpack_only = False
+        return args
+
     # -- connection / misc -------------------------------------------------------------------
     def misc(self):
         c = self.rng.randint(0, 9)
@@ -920,7 +1024,7 @@ class Generator:
         return ["DBSIZE"]
 
     FAMILIES = [strings, strings, keyspace, keyspace, lists, lists, hashes, sets, sets, zsets,
-                zsets, zsets, streams, streams, bits, misc]
+                zsets, zsets, streams, streams, bits, misc, scans]
 
 
 def with_type_first(args):

@@ -442,6 +442,20 @@ def test_encoding_by_entry_count(c, set_config):
     assert c.call("HGETALL", "h") == [b"e", b"5"]
 
 
+def test_encoding_lowered_limit_converts_at_next_write(c, set_config):
+    # A listpack hash above a lowered hash-max-listpack-entries converts at its next write,
+    # even one that only replaces a value (Redis checks the length after every set).
+    c.call("HSET", "h", "a", "1", "b", "2", "c", "3")
+    c.call("HSET", "h2", "a", "1", "b", "2", "c", "3")
+    set_config("hash-max-listpack-entries", "2")
+    assert encoding(c, "h") == b"listpack"
+    assert c.call("HSET", "h", "a", "10") == 0
+    assert encoding(c, "h") == b"hashtable"
+    assert c.call("HINCRBY", "h2", "b", 1) == 3
+    assert encoding(c, "h2") == b"hashtable"
+    assert c.call("HLEN", "h2") == 3 and c.call("HGET", "h2", "b") == b"3"
+
+
 def test_encoding_counts_pairs_of_the_call(c, set_config):
     set_config("hash-max-listpack-entries", "2")
     # Three pairs in one HSET convert, even for one distinct field (Redis sizes for them all).
