@@ -31,7 +31,7 @@ integration: build
 STRESS_SECONDS ?= 180
 stress: build
 	WEIR_BIN=$(CURDIR)/build/weir WEIR_STRESS_SECONDS=$(STRESS_SECONDS) \
-		/usr/bin/python3 -m pytest -q tests/integration/test_blocking_stress.py
+		/usr/bin/python3 -m pytest -q -s tests/integration/test_blocking_stress.py
 
 # Differential test against Debian's redis-server (tests/differential/README.md): random
 # command sequences over DIFF_SEEDS sharing DIFF_SECONDS; fails on any divergence.
