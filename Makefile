@@ -69,9 +69,14 @@ bench: build
 
 fuzz: deps
 	CC=clang CXX=clang++ cmake -S . -B build-fuzz -DCMAKE_BUILD_TYPE=Debug -DWEIR_FUZZ=ON >/dev/null
-	cmake --build build-fuzz -j $(JOBS) --target resp_parser_fuzz
+	cmake --build build-fuzz -j $(JOBS) --target resp_parser_fuzz command_fuzz
 	mkdir -p build-fuzz/corpus && cp tests/fuzz/corpus/* build-fuzz/corpus/
-	./build-fuzz/tests/fuzz/resp_parser_fuzz -max_total_time=$${FUZZ_SECONDS:-60} -detect_leaks=1 build-fuzz/corpus
+	UBSAN_OPTIONS=halt_on_error=1:print_stacktrace=1 \
+		./build-fuzz/tests/fuzz/resp_parser_fuzz -max_total_time=$${FUZZ_SECONDS:-60} -detect_leaks=1 build-fuzz/corpus
+	mkdir -p build-fuzz/corpus_commands && cp tests/fuzz/corpus_commands/* build-fuzz/corpus_commands/
+	UBSAN_OPTIONS=halt_on_error=1:print_stacktrace=1 \
+		./build-fuzz/tests/fuzz/command_fuzz -max_total_time=$${FUZZ_SECONDS:-60} -detect_leaks=1 \
+		-rss_limit_mb=4096 build-fuzz/corpus_commands
 
 format:
 	clang-format-14 -i $$(git ls-files '*.cc' '*.h')

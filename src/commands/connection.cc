@@ -1,4 +1,6 @@
 // The connection family: PING, ECHO, QUIT, RESET, AUTH, HELLO, SELECT and CLIENT.
+#include <cstdint>
+
 #include "commands/args.h"
 #include "commands/registry.h"
 #include "commands/transactions.h"
@@ -257,6 +259,10 @@ void CmdClientPause(CommandContext& ctx) {
     return ctx.reply.Error(errors::kTimeoutNotInteger);
   }
   if (ms < 0) return ctx.reply.Error(errors::kTimeoutNegative);
+  // As Redis's getTimeoutFromObjectOrReply: a timeout that would overflow now + ms is refused
+  // (the sum was signed overflow).
+  const int64_t now = ctx.db.now_ms();
+  if (ms > INT64_MAX - now) return ctx.reply.Error(errors::kTimeoutOutOfRange);
   bool writes_only = false;
   if (ctx.argc() == 4) {
     if (EqualsIgnoreCase(ctx.arg(3), "write")) {
@@ -265,7 +271,7 @@ void CmdClientPause(CommandContext& ctx) {
       return ctx.reply.Error("ERR CLIENT PAUSE mode must be WRITE or ALL");
     }
   }
-  ctx.server.PauseClients(ctx.db.now_ms() + ms, writes_only);
+  ctx.server.PauseClients(now + ms, writes_only);
   ctx.reply.Ok();
 }
 

@@ -583,6 +583,10 @@ def test_client_pause_errors(r, c):
     assert c.error("CLIENT", "PAUSE", "x") == "ERR timeout is not an integer or out of range"
     assert c.error("CLIENT", "PAUSE", -1) == "ERR timeout is negative"
     assert c.error("CLIENT", "PAUSE", 100, "FOO") == "ERR CLIENT PAUSE mode must be WRITE or ALL"
+    # now + timeout would overflow (found by tests/fuzz/command_fuzz: signed overflow).
+    assert c.error("CLIENT", "PAUSE", 2**63 - 1) == "ERR timeout is out of range"
+    assert c.error("CLIENT", "PAUSE", 2**63 - 1, "WRITE") == "ERR timeout is out of range"
+    assert c.call("SET", "k", "v") == b"OK"  # nothing was paused
     assert c.call("CLIENT", "UNPAUSE") == b"OK"
 
 
