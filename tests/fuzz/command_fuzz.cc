@@ -1,8 +1,9 @@
 // libFuzzer target for the command layer: argument vectors decoded from the input run through
 // the real commands::Dispatcher against an in-process engine::Engine (no sockets), from a few
 // client sessions, RESP2 and RESP3, with MULTI/EXEC/WATCH, blocking commands and their wake-ups,
-// active expiry and client disconnects. Every input gets a fresh configuration, engine and
-// dispatcher, so a crash reproduces from its input alone; the command table is built once.
+// active expiry and client disconnects. Every input gets a fresh engine and dispatcher; the
+// command table and the configuration are shared (the directives CONFIG SET may change here are
+// put back before each input), so a crash reproduces from its input alone.
 //
 // The decoder is structure-aware: each command is a name from the registry (with a subcommand
 // for containers) and arguments drawn from a small key space (so types collide), edge numbers,
