@@ -340,8 +340,8 @@ std::string Server::ClientLine(const Connection& c) {
       s.id, c.addr(), c.laddr(), c.fd(), name, (now - c.created_ms()) / 1000,
       (now - c.last_interaction_ms()) / 1000, flags, s.shown_db.load(), s.shown_multi_count.load(),
       qbuf, qbuf > 0 ? 16384 - (qbuf % 16384) : 0, c.output_bytes(),
-      16384 + qbuf + c.output_bytes(), last ? last->FullName() : "NULL", user, s.shown_resp.load(), lib_name,
-      lib_ver);
+      16384 + qbuf + c.output_bytes(), last ? last->FullName() : "NULL", user, s.shown_resp.load(),
+      lib_name, lib_ver);
 }
 
 std::string Server::ClientInfo(const commands::Session& session) {
