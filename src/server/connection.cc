@@ -305,7 +305,9 @@ void Connection::UpdateInterest() {
   } else if (!paused_ && !input_held_) {
     events |= EPOLLIN;
   }
-  if (out_pos_ < out_.size()) events |= EPOLLOUT;
+  // Held input waits for EPOLLOUT even once the output is gone: a writable socket then wakes
+  // us at once to run it (nothing else would, as the client may have sent everything).
+  if (out_pos_ < out_.size() || input_held_) events |= EPOLLOUT;
   if (events == interest_) return;
   interest_ = events;
   loop_.Modify(fd_, events, &handler_);

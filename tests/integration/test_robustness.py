@@ -456,3 +456,21 @@ def test_unread_pipeline_costs_bounded_memory(server, r, raw):
         assert slow.read() == value
     sender.join(timeout(10))
     assert slow.call("PING") == b"PONG"
+
+
+@pytest.mark.parametrize("value_size", [200 * 1024, 700 * 1024, 1024 * 1024 + 1])
+def test_held_back_pipeline_resumes_when_replies_drain(server, r, raw, value_size):
+    """Requests held back while replies pile up run again however the output drains: in one
+    write, a little at a time, or while the client is still sending."""
+    value = b"w" * value_size
+    r.set("big", value)
+    conn = raw()
+    count = 200
+    sender = threading.Thread(target=conn.send, args=(encode_command("GET", "big") * count,))
+    sender.start()
+    for i in range(count):
+        if i % 50 == 0:
+            time.sleep(0.05)  # let the server's output pile up, then drain it at once
+        assert conn.read() == value
+    sender.join(timeout(10))
+    assert conn.call("PING") == b"PONG"
