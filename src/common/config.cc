@@ -9,6 +9,7 @@
 #include <unistd.h>
 
 #include <algorithm>
+#include <atomic>
 #include <cerrno>
 #include <climits>
 #include <cstdio>
@@ -397,7 +398,11 @@ int64_t OnlineCores() {
 // The table
 // ----------------------------------------------------------------------------------------------
 
-Config::Config() { BuildTable(); }
+namespace {
+std::atomic<uint64_t> next_config_id{1};
+}  // namespace
+
+Config::Config() : instance_id_(next_config_id.fetch_add(1)) { BuildTable(); }
 
 Config::Directive& Config::Add(std::string name, Type type, std::string default_value,
                                uint32_t flags) {

@@ -52,6 +52,9 @@ class Config {
   };
 
   Config();
+  // Unique per Config ever made in this process: caches keyed by it (ConfigHandles) cannot
+  // mistake a new Config at a freed one's address for the old one.
+  uint64_t instance_id() const { return instance_id_; }
 
   // Loads a redis.conf-format file (directives one per line, quoted args, `include`). On failure
   // err is the whole report as redis-server prints it (file, line, the line, the reason).
@@ -87,6 +90,7 @@ class Config {
   void OnChange(std::function<void(std::string_view name)> fn) { on_change_ = std::move(fn); }
 
  private:
+  const uint64_t instance_id_;
   struct RewriteState;
 
   Directive* Find(std::string_view name) const;
@@ -126,15 +130,16 @@ class Config {
 };
 
 // Numeric directives read on every command of a family (the encoding limits of HSET, SADD,
-// ZADD...): their addresses are looked up by name once per Config, then read lock-free.
+// ZADD...): their addresses are looked up by name once per Config (told apart by instance id,
+// not address), then read lock-free.
 // Declare one `thread_local` per call site.
 template <size_t N>
 class ConfigHandles {
  public:
   std::array<int64_t, N> Read(const Config& config, const std::array<std::string_view, N>& names) {
-    if (config_ != &config) {
+    if (config_id_ != config.instance_id()) {
       for (size_t i = 0; i < N; ++i) values_[i] = &config.Numeric(names[i]);
-      config_ = &config;
+      config_id_ = config.instance_id();
     }
     std::array<int64_t, N> out;
     for (size_t i = 0; i < N; ++i) out[i] = values_[i]->load(std::memory_order_relaxed);
@@ -142,7 +147,7 @@ class ConfigHandles {
   }
 
  private:
-  const Config* config_ = nullptr;
+  uint64_t config_id_ = 0;  // 0: no Config read yet
   std::array<const std::atomic<int64_t>*, N> values_{};
 };
 

@@ -690,5 +690,20 @@ TEST_F(ConfigTest, ConcurrentReadersAndWriters) {
   reader.join();
 }
 
+// A cache of handles must not take a new Config built where a freed one lived for the old one
+// (the command fuzzer builds configurations one after another).
+TEST(ConfigHandles, ReadsANewConfigAtTheSameAddressAfresh) {
+  ConfigHandles<1> handles;
+  alignas(Config) unsigned char storage[sizeof(Config)];
+  auto* first = new (storage) Config();
+  std::string err;
+  ASSERT_TRUE(first->Set("hz", "50", &err)) << err;
+  EXPECT_EQ(handles.Read(*first, {"hz"})[0], 50);
+  first->~Config();
+  auto* second = new (storage) Config();
+  EXPECT_EQ(handles.Read(*second, {"hz"})[0], 10);
+  second->~Config();
+}
+
 }  // namespace
 }  // namespace weir
