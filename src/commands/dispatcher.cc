@@ -42,7 +42,7 @@ void Dispatcher::Reject(Session& session, protocol::ReplyBuilder& reply, const C
                         std::string_view error) {
   counters_.Add(kRejectedCommands, 1);
   if (spec != nullptr) spec->stats.Add(CommandStats::kRejected, 1);
-  if (spec != nullptr && spec->parent == nullptr && spec->name == "exec") {
+  if (spec != nullptr && (spec->flags & kExecutesQueue)) {
     // A rejected EXEC (wrong arity, NOAUTH) ends the transaction, in MULTI or not, and says
     // why: Redis's rejectCommand calls execCommandAbort, whose text drops the "ERR " prefix.
     DiscardTransaction(server_.engine(), session);
