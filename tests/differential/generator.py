@@ -161,7 +161,11 @@ class Generator:
         return self.pick([(self.now + 10 ** 7) * 1000, 0, LLONG_MAX,
                           (self.now + 10 ** 8) * 1000] + past_times)
 
-    def junk(self):
+    def junk(self, after=None):
+        # after a relative-time option a "1" would be a TTL of 1 s or 1 ms (GETEX k PX 1): the
+        # key would then expire at a different moment in each server
+        if isinstance(after, str) and after.upper() in ("EX", "PX"):
+            return self.pick(["FOO", "", b"\x00", self.ttl_ms()])
         return self.pick(["FOO", "NX", "XX", "", "1", "LIMIT", "BY", "GET", b"\x00", "EX"])
 
     # -- entry point -------------------------------------------------------------------------
@@ -179,7 +183,7 @@ class Generator:
         args = self.family_command()
         if self.chance(0.03) and len(args) > 1 and args[0] not in NO_ARITY_CHANGE:
             # wrong arity / stray argument
-            args = args[:-1] if self.chance(0.5) else args + [self.junk()]
+            args = args[:-1] if self.chance(0.5) else args + [self.junk(after=args[-1])]
         elif self.chance(0.03) and 2 < len(args) < 100 and args[0] not in NO_ARITY_CHANGE:
             # (not in long commands: 7.2 sizes a new set by SADD's argument count, duplicates
             # included, so 513 arguments naming 512 integers make a hashtable, 7.0 an intset)

@@ -172,7 +172,8 @@ def tolerated(args, weir_reply, redis_reply, ctx, in_exec=False):
             (redis_reply[1], weir_reply[1]) in EARLIER_CONVERSIONS:
         return True
     if ctx.lowered_entries_limit and (name.startswith(b"Z") or name in (b"SORT", b"SORT_RO")) \
-            and negative_zero_as_zero(weir_reply) == redis_reply:
+            and equal(canonical(args, negative_zero_as_zero(weir_reply), "weir", ctx),
+                      canonical(args, redis_reply, "redis", ctx)):
         return True
     if name in (b"EXPIRE", b"PEXPIRE") and {b"GT", b"LT"} & {upper(a) for a in args[3:]} and \
             {weir_reply, redis_reply} == {(":", 0), (":", 1)}:
