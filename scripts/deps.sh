@@ -4,7 +4,7 @@ set -euo pipefail
 pkgs=(g++ cmake make pkg-config clang clang-format-14 libclang-rt-14-dev
       libabsl-dev libmimalloc-dev libxxhash-dev libgtest-dev libgmock-dev libbenchmark-dev
       python3-redis python3-pytest python3-pytest-xdist redis-server redis-tools tcl libhiredis-dev
-      liblua5.1-0-dev lua-cjson-dev lua-bitop-dev libmsgpack-dev)
+      liblua5.1-0-dev lua-cjson-dev lua-bitop-dev libmsgpack-dev libssl-dev)
 missing=()
 for p in "${pkgs[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'install ok installed' || missing+=("$p")

@@ -54,6 +54,9 @@ enum CommandFlag : uint32_t {
   kRunsInMulti = 1u << 25,
   kExecutesQueue = 1u << 26,
   kAlwaysTouches = 1u << 27,
+  // Runs a script (EVAL, FCALL...): inside EXEC it needs every shard, as a script may touch
+  // keys it did not declare and a transaction cannot start over.
+  kRunsScript = 1u << 24,
   // Weir: the command reads or writes the whole database (FLUSHALL, KEYS, DBSIZE...) and runs
   // with every shard locked.
   kAllShards = 1u << 28,
@@ -154,6 +157,8 @@ struct Session {
   bool close_after_reply = false;
   std::atomic<const CommandSpec*> last_spec{nullptr};
   int64_t created_ms = 0;
+  // A script's session: the time its commands see, frozen at the script's start (0: the clock).
+  int64_t frozen_now_ms = 0;
   int64_t last_interaction_ms = 0;
 
   // MULTI: queued commands own their arguments.
@@ -192,6 +197,11 @@ class ServerApi {
   // The client connected over loopback or the unix socket (what "local" allows for
   // enable-debug-command and enable-protected-configs).
   virtual bool IsLocalClient(const Session& session) = 0;
+  // Scripts: a line for the server log (redis.log, slow-script warnings), and one pass over
+  // the calling thread's other clients while a script runs past busy-reply-threshold (they get
+  // -BUSY, or run SCRIPT KILL); `running` is the client running the script, left alone.
+  virtual void LogMessage(int level, std::string_view message) = 0;
+  virtual void ProcessEventsWhileBlocked(const Session& running) = 0;
   // Pauses clients until until_ms (all commands, or only writes).
   virtual void PauseClients(int64_t until_ms, bool writes_only) = 0;
   virtual void UnpauseClients() = 0;

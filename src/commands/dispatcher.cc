@@ -75,6 +75,11 @@ Dispatcher::Outcome Dispatcher::Execute(Session& session, ArgList args,
     Reject(session, reply, spec, protocol::errors::kNoAuth);
     return Outcome::kDone;
   }
+  // A script past busy-reply-threshold: only what may run beside it (SCRIPT KILL...).
+  if (server_.engine().busy_scripts() > 0 && !(spec->flags & kAllowBusy)) {
+    Reject(session, reply, spec, scripting_.BusyError());
+    return Outcome::kDone;
+  }
   if (pause_until_ms_.load(std::memory_order_relaxed) != 0 &&
       IsPaused(*spec, session, engine::NowMs())) {
     return Outcome::kPaused;
@@ -94,7 +99,10 @@ Dispatcher::Outcome Dispatcher::Execute(Session& session, ArgList args,
 
   engine::LockSet locks(server_.engine());
   CollectLocks(*spec, args, locks);
-  locks.Lock();
+  if (!locks.LockUnlessBusy()) {
+    Reject(session, reply, spec, scripting_.BusyError());
+    return Outcome::kDone;
+  }
   if (!(spec->flags & kBlocking)) {
     ExecuteLocked(session, *spec, args, reply, locks);
     FinishWrites(*this, locks);
@@ -167,7 +175,8 @@ void Dispatcher::ExecuteLocked(Session& session, const CommandSpec& spec, ArgLis
                                protocol::ReplyBuilder& reply, engine::LockSet& locks,
                                BlockRequest* block) {
   int64_t start = engine::NowUs();
-  engine::DbView db(server_.engine(), session.db, start / 1000);
+  engine::DbView db(server_.engine(), session.db,
+                    session.frozen_now_ms != 0 ? session.frozen_now_ms : start / 1000);
   db.set_no_touch(session.no_touch && !(spec.flags & kAlwaysTouches));
   int64_t errors_before = reply.errors_emitted();
   CommandContext ctx{spec, *this, args, reply, session, db, locks, server_, block};

@@ -10,6 +10,7 @@
 
 #include "commands/blocking.h"
 #include "commands/registry.h"
+#include "commands/scripting.h"
 
 namespace weir::commands {
 
@@ -46,6 +47,7 @@ class Dispatcher {
 
   const CommandRegistry& registry() const { return registry_; }
   ServerApi& server() { return server_; }
+  ScriptingState& scripting() { return scripting_; }
 
   // Client pause state, shared by every event loop.
   void SetPause(int64_t until_ms, bool writes_only);
@@ -66,6 +68,7 @@ class Dispatcher {
 
   CommandRegistry& registry_;
   ServerApi& server_;
+  ScriptingState scripting_;
   std::atomic<int64_t> pause_until_ms_{0};
   std::atomic<bool> pause_writes_only_{false};
   enum Counter { kTotalCommands = 0, kRejectedCommands = 1 };

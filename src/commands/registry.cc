@@ -136,6 +136,7 @@ void RegisterAllCommands(CommandRegistry& registry) {
   RegisterSortedSetCommands(registry);
   RegisterStreamCommands(registry);
   RegisterSortCommands(registry);
+  RegisterScriptingCommands(registry);
 }
 
 }  // namespace weir::commands

@@ -72,6 +72,7 @@ void RegisterHashCommands(CommandRegistry& r);
 void RegisterSetCommands(CommandRegistry& r);
 void RegisterSortedSetCommands(CommandRegistry& r);
 void RegisterStreamCommands(CommandRegistry& r);
+void RegisterScriptingCommands(CommandRegistry& r);
 void RegisterSortCommands(CommandRegistry& r);
 
 }  // namespace weir::commands

@@ -75,6 +75,7 @@ void CmdExec(CommandContext& ctx) {
     bool unknown = false;
     specs[i] = ctx.dispatcher.registry().Resolve(argvs[i], &unknown);
     ctx.dispatcher.CollectLocks(*specs[i], argvs[i], locks);
+    if (specs[i]->flags & kRunsScript) locks.AddAll();
   }
   for (auto& [db, key] : s.watched_keys) locks.AddKey(key);
   locks.Lock();

@@ -176,6 +176,48 @@ void LockSet::Lock() {
   locked_ = true;
 }
 
+bool LockSet::LockUnlessBusy() {
+  if (all_) {
+    shards_.resize(engine_.num_shards());
+    for (int i = 0; i < engine_.num_shards(); ++i) shards_[i] = i;
+  } else {
+    std::sort(shards_.begin(), shards_.end());
+  }
+  for (size_t i = 0; i < shards_.size(); ++i) {
+    Shard& shard = engine_.shard(shards_[i]);
+    if (shard.TryLock()) continue;
+    // Contended: wait in short slices, checking between them whether a script turned busy.
+    bool got = false;
+    while (!(got = shard.TryLockFor(1000))) {
+      if (engine_.busy_scripts() > 0) break;
+    }
+    if (!got) {
+      for (size_t j = i; j-- > 0;) engine_.shard(shards_[j]).Unlock();
+      return false;
+    }
+  }
+  locked_ = true;
+  return true;
+}
+
+bool LockSet::TryAcquire(int shard) {
+  if (Holds(shard)) return true;
+  if (!engine_.shard(shard).TryLock()) return false;
+  shards_.insert(std::upper_bound(shards_.begin(), shards_.end(), shard), shard);
+  return true;
+}
+
+void LockSet::Acquire(int shard) {
+  if (Holds(shard)) return;
+  engine_.shard(shard).Lock();
+  shards_.insert(std::upper_bound(shards_.begin(), shards_.end(), shard), shard);
+}
+
+int LockSet::max_held() const {
+  if (!locked_ || shards_.empty()) return -1;
+  return shards_.back();
+}
+
 void LockSet::Unlock() {
   if (!locked_) return;
   for (auto it = shards_.rbegin(); it != shards_.rend(); ++it) engine_.shard(*it).Unlock();

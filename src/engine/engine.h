@@ -95,6 +95,11 @@ class Engine {
   bool TryLockShard(int shard);
   void UnlockShard(int shard);
 
+  // Scripts past busy-reply-threshold, on any thread. While there is one, commands get -BUSY
+  // instead of waiting for its shards (LockSet::LockUnlessBusy).
+  int busy_scripts() const { return busy_scripts_.load(std::memory_order_acquire); }
+  void AddBusyScript(int delta) { busy_scripts_.fetch_add(delta, std::memory_order_acq_rel); }
+
  private:
   std::vector<std::unique_ptr<Shard>> shards_;
   int num_dbs_;
@@ -105,6 +110,7 @@ class Engine {
   std::atomic<int> lfu_decay_time_{1};
   std::atomic<bool> active_expire_{true};
   std::atomic<int64_t> expire_paused_until_ms_{0};
+  std::atomic<int> busy_scripts_{0};
   std::vector<int> expire_cursor_db_;  // per shard: which db active expiry looks at next
 
   void LazyFreeLoop();
@@ -130,10 +136,21 @@ class LockSet {
   void AddShard(int shard);
   void AddAll();
   void Lock();
+  // As Lock, but gives up (holding nothing, returning false) instead of waiting for a shard
+  // while a script is busy: a connection never waits out a long script in a mutex.
+  bool LockUnlessBusy();
   void Unlock();
   bool locked() const { return locked_; }
   bool Holds(int shard) const;
   bool holds_all() const { return locked_ && all_; }
+
+  // Growing a locked set (scripts touching keys they did not declare). TryAcquire never waits,
+  // so it is safe whatever is held; Acquire waits, which is deadlock-free only for a shard above
+  // every held one (the ascending order). Both are no-ops for a shard already held.
+  bool TryAcquire(int shard);
+  void Acquire(int shard);
+  // The highest shard held (-1 when none).
+  int max_held() const;
 
  private:
   Engine& engine_;

@@ -5,6 +5,7 @@
 #include <absl/container/flat_hash_map.h>
 
 #include <atomic>
+#include <chrono>
 #include <cstdint>
 #include <memory>
 #include <mutex>
@@ -68,6 +69,9 @@ class Shard {
 
   void Lock();
   bool TryLock();
+  // Waits at most timeout_us (a waiter that must give up when a script turns busy, see
+  // LockSet::LockUnlessBusy).
+  bool TryLockFor(int64_t timeout_us);
   void Unlock();
   // Whether the calling thread holds the lock (always true when checks are compiled out).
   bool HeldByMe() const;
@@ -83,7 +87,8 @@ class Shard {
  private:
   void AssertHeld() const;
 
-  std::mutex mu_;
+  // A timed mutex only so a waiter can give up (its lock/unlock cost is a plain mutex's).
+  std::timed_mutex mu_;
 #ifdef WEIR_CHECK_LOCKS
   std::atomic<std::thread::id> owner_{};
 #endif
@@ -100,6 +105,9 @@ inline bool Shard::HeldByMe() const { return true; }
 inline void Shard::AssertHeld() const {}
 inline void Shard::Lock() { mu_.lock(); }
 inline bool Shard::TryLock() { return mu_.try_lock(); }
+inline bool Shard::TryLockFor(int64_t timeout_us) {
+  return mu_.try_lock_for(std::chrono::microseconds(timeout_us));
+}
 inline void Shard::Unlock() { mu_.unlock(); }
 #endif
 

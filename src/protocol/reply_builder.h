@@ -45,6 +45,13 @@ class ReplyBuilder {
   void EndDeferredArray(size_t mark, int64_t n);
   void EndDeferredMap(size_t mark, int64_t n);
 
+  // Drops everything written since mark (BeginDeferred), errors included (a script run that
+  // starts over).
+  void Rewind(size_t mark, int64_t errors_emitted) {
+    out_->resize(mark);
+    errors_emitted_ = errors_emitted;
+  }
+
   int64_t errors_emitted() const { return errors_emitted_; }
   std::string_view last_error() const { return last_error_; }
 

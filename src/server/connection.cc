@@ -66,7 +66,7 @@ void Connection::Close() {
 }
 
 void Connection::OnEvents(uint32_t events) {
-  if (closing_) return;
+  if (closing_ || executing_) return;
   if (events & EPOLLOUT) {
     Flush();
     if (closing_) return;
@@ -155,7 +155,9 @@ bool Connection::HandleRequest() {
     }
     protocol::ReplyBuilder reply(&out_);
     reply.set_resp3(session_.resp == 3);
+    executing_ = true;
     auto outcome = server_.dispatcher().Execute(session_, parser_.args(), reply);
+    executing_ = false;
     if (outcome == commands::Dispatcher::Outcome::kPaused) {
       // Leave the request unconsumed; the server resumes us when the pause ends.
       paused_ = true;

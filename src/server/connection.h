@@ -79,6 +79,9 @@ class Connection {
   size_t out_pos_ = 0;  // start of the unsent output
   uint32_t interest_ = EPOLLIN;
   std::atomic<bool> closing_{false};
+  // Inside the dispatcher: a script running for this client lets the loop handle other
+  // clients' events meanwhile (EventLoop::PollOnce); this one's wait for the outer loop.
+  bool executing_ = false;
   bool close_after_flush_ = false;
   bool paused_ = false;
   bool in_process_ = false;

@@ -114,6 +114,16 @@ void EventLoop::Run() {
   RunAfterBatch();
 }
 
+void EventLoop::PollOnce() {
+  constexpr int kMaxEvents = 64;
+  epoll_event events[kMaxEvents];
+  int n = epoll_wait(epfd_, events, kMaxEvents, 0);
+  for (int i = 0; i < n; ++i) {
+    auto* handler = static_cast<IoHandler*>(events[i].data.ptr);
+    (*handler)(events[i].events);
+  }
+}
+
 void EventLoop::RunDueTimers() {
   int64_t now = WallMs();
   while (!timers_.empty() && timers_.begin()->first <= now) {

@@ -36,6 +36,10 @@ class EventLoop {
   // Runs what this loop posted to itself. A connection calls it after each command, once the
   // command's locks are released, so a client that command served gets its reply at once.
   void RunLocal();
+  // One non-blocking pass over the ready events, from inside a handler (a script past
+  // busy-reply-threshold lets the loop's other clients in). Timers and after-batch work wait
+  // for the outer loop.
+  void PollOnce();
   // The periodic tick; interval in ms may be changed from the loop's own thread.
   void SetTick(std::function<void()> fn) { tick_ = std::move(fn); }
   void set_tick_interval_ms(int ms) { tick_interval_ms_ = ms; }

@@ -477,6 +477,14 @@ bool Server::UnblockClient(uint64_t id, bool with_error) {
   return true;
 }
 
+void Server::LogMessage(int level, std::string_view message) {
+  Log(static_cast<LogLevel>(std::clamp(level, 0, 3)), message);
+}
+
+void Server::ProcessEventsWhileBlocked(const commands::Session& running) {
+  loops_[running.loop]->PollOnce();
+}
+
 void Server::PauseClients(int64_t until_ms, bool writes_only) {
   dispatcher_->SetPause(until_ms, writes_only);
   engine_->set_expire_paused_until(dispatcher_->pause_end_ms());

@@ -57,6 +57,8 @@ class Server : public commands::ServerApi {
   std::string ClientList(const ClientFilter& filter) override;
   int KillClients(const ClientFilter& filter, const commands::Session& self) override;
   bool IsLocalClient(const commands::Session& session) override;
+  void LogMessage(int level, std::string_view message) override;
+  void ProcessEventsWhileBlocked(const commands::Session& running) override;
   void PauseClients(int64_t until_ms, bool writes_only) override;
   void UnpauseClients() override;
   bool Shutdown(bool nosave, bool save, bool now, bool force, bool abort,

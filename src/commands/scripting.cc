@@ -1,0 +1,529 @@
+// The scripting family: EVAL, EVALSHA, EVAL_RO, EVALSHA_RO and SCRIPT. A script runs on the
+// caller's thread, in that thread's Lua interpreter, under the locks of its declared keys;
+// redis.call on a key it did not declare grows its lock set (ScriptRun::EnsureLocks; the
+// design and why it cannot deadlock are in docs/architecture.md, "Scripts").
+#include "commands/scripting.h"
+
+#include <algorithm>
+#include <list>
+#include <memory>
+#include <unordered_map>
+
+#include "commands/args.h"
+#include "commands/blocking.h"
+#include "commands/dispatcher.h"
+#include "common/config.h"
+#include "common/numbers.h"
+#include "common/strings.h"
+#include "protocol/errors.h"
+#include "scripting/lua_runtime.h"
+
+namespace weir::commands {
+
+namespace {
+
+constexpr std::string_view kNoScriptError = "NOSCRIPT No matching script. Please use EVAL.";
+constexpr std::string_view kBusyEval =
+    "BUSY Redis is busy running a script. You can only call SCRIPT KILL or SHUTDOWN NOSAVE.";
+constexpr std::string_view kBusyFunction =
+    "BUSY Redis is busy running a script. You can only call FUNCTION KILL or SHUTDOWN NOSAVE.";
+
+}  // namespace
+
+// ---- ScriptingState ----
+
+void ScriptingState::Register(RunningScript* run) {
+  std::lock_guard lock(mu_);
+  running_.push_back(run);
+}
+
+void ScriptingState::Unregister(RunningScript* run) {
+  std::lock_guard lock(mu_);
+  running_.erase(std::remove(running_.begin(), running_.end(), run), running_.end());
+}
+
+std::string_view ScriptingState::BusyError() {
+  std::lock_guard lock(mu_);
+  for (RunningScript* r : running_) {
+    if (r->busy.load()) return r->eval_mode ? kBusyEval : kBusyFunction;
+  }
+  return kBusyEval;
+}
+
+std::string ScriptingState::Kill(bool eval) {
+  std::lock_guard lock(mu_);
+  RunningScript* target = nullptr;
+  for (RunningScript* r : running_) {
+    if (r->busy.load()) target = r;
+  }
+  if (target == nullptr) return "NOTBUSY No scripts in execution right now.";
+  if (target->wrote.load()) {
+    return "UNKILLABLE Sorry the script already executed write commands against the dataset. "
+           "You can either wait the script termination or kill the server in a hard way using "
+           "the SHUTDOWN NOSAVE command.";
+  }
+  if (eval && !target->eval_mode) return std::string(kBusyFunction);
+  if (!eval && target->eval_mode) return std::string(kBusyEval);
+  target->kill.store(true);
+  return "";
+}
+
+bool ScriptingState::RunningInfo(std::string* name, int64_t* duration_ms, bool* eval_mode) {
+  std::lock_guard lock(mu_);
+  for (RunningScript* r : running_) {
+    if (!r->busy.load() && r->start_ms == 0) continue;
+    *name = r->name;
+    *duration_ms = engine::NowMs() - r->start_ms;
+    *eval_mode = r->eval_mode;
+    return true;
+  }
+  return false;
+}
+
+// ---- the per-thread interpreter ----
+
+namespace {
+
+// This thread's Lua interpreter for EVAL scripts, started afresh after a SCRIPT FLUSH. It keeps
+// the compiled functions of the scripts it ran most recently, bounded like the shared cache.
+struct ThreadRuntime {
+  std::unique_ptr<scripting::LuaRuntime> lua;
+  uint64_t generation = 0;
+  std::list<std::string> compiled;  // front: most recently run
+  std::unordered_map<std::string, std::list<std::string>::iterator> index;
+};
+
+thread_local ThreadRuntime thread_runtime;
+
+scripting::LuaRuntime& RuntimeFor(ScriptingState& state) {
+  ThreadRuntime& t = thread_runtime;
+  uint64_t gen = state.cache().generation();
+  if (!t.lua || t.generation != gen) {
+    t.lua = std::make_unique<scripting::LuaRuntime>();
+    t.generation = gen;
+    t.compiled.clear();
+    t.index.clear();
+  }
+  return *t.lua;
+}
+
+// Makes sure the runtime has sha compiled; false with the error replied.
+bool EnsureCompiled(scripting::LuaRuntime& lua, std::string_view sha, const std::string& body,
+                    protocol::ReplyBuilder& reply) {
+  ThreadRuntime& t = thread_runtime;
+  auto it = t.index.find(std::string(sha));
+  if (it != t.index.end()) {
+    t.compiled.splice(t.compiled.begin(), t.compiled, it->second);
+    return true;
+  }
+  uint32_t flags;
+  size_t shebang_len;
+  std::string error;
+  if (!scripting::ParseShebang(body, &flags, &shebang_len, &error)) {
+    reply.Error(StrCat("ERR ", error));
+    return false;
+  }
+  // The shebang line is left out but its newline kept, so line numbers match the body's.
+  if (!lua.CompileScript(sha, std::string_view(body).substr(shebang_len), &error)) {
+    reply.Error(StrCat("ERR ", error));
+    return false;
+  }
+  t.compiled.emplace_front(sha);
+  t.index[std::string(sha)] = t.compiled.begin();
+  while (t.compiled.size() > 2 * scripting::ScriptCache::kMaxEvalScripts) {
+    lua.ForgetScript(t.compiled.back());
+    t.index.erase(t.compiled.back());
+    t.compiled.pop_back();
+  }
+  return true;
+}
+
+// A script's keys and arguments from EVAL's argument list; false with the error replied.
+bool SplitKeysAndArgs(CommandContext& ctx, std::span<const std::string_view>* keys,
+                      std::span<const std::string_view>* args) {
+  int64_t numkeys;
+  if (!ParseInt64(ctx.arg(2), &numkeys)) {
+    ctx.reply.Error(protocol::errors::kNotInteger);
+    return false;
+  }
+  if (numkeys > static_cast<int64_t>(ctx.argc()) - 3) {
+    ctx.reply.Error("ERR Number of keys can't be greater than number of args");
+    return false;
+  }
+  if (numkeys < 0) {
+    ctx.reply.Error("ERR Number of keys can't be negative");
+    return false;
+  }
+  *keys = ctx.args.subspan(3, static_cast<size_t>(numkeys));
+  *args = ctx.args.subspan(3 + static_cast<size_t>(numkeys));
+  return true;
+}
+
+}  // namespace
+
+// ---- running one script ----
+
+// The host side of one script run: redis.call goes through the dispatcher with the script's
+// own session, after making sure the run holds the shards of the command's keys.
+class ScriptRun final : public scripting::ScriptHost {
+ public:
+  ScriptRun(CommandContext& ctx, ScriptingState& state, bool read_only, uint32_t script_flags,
+            bool eval_mode, std::string name)
+      : ctx_(ctx), state_(state), read_only_(read_only), script_flags_(script_flags) {
+    session_.id = ctx.session.id;
+    session_.db = ctx.session.db;
+    session_.loop = ctx.session.loop;
+    session_.authenticated = true;
+    session_.user = ctx.session.user;
+    session_.frozen_now_ms = ctx.db.now_ms();
+    running_.eval_mode = eval_mode;
+    running_.name = std::move(name);
+    running_.start_ms = engine::NowMs();
+    thread_local ConfigHandles<1> handles;
+    busy_threshold_ms_ = handles.Read(ctx.server.config(), {"busy-reply-threshold"})[0];
+    state_.Register(&running_);
+  }
+
+  ~ScriptRun() override {
+    if (running_.busy.load()) ctx_.server.engine().AddBusyScript(-1);
+    state_.Unregister(&running_);
+  }
+
+  bool Call(std::span<const std::string_view> args, int resp, std::string* reply,
+            std::string* error) override;
+  void Log(int level, std::string_view message) override { ctx_.server.LogMessage(level, message); }
+  void SetRepl(int flags) override {}
+  bool Interrupted() override;
+  bool Aborted() override { return !restart_shards_.empty(); }
+
+  // Set when the run must start again with more shards locked (it needed a shard it could not
+  // take without waiting, before it wrote anything).
+  const std::vector<int>& restart_shards() const { return restart_shards_; }
+  void ResetForRestart() {
+    restart_shards_.clear();
+    session_.db = ctx_.session.db;
+  }
+  bool wrote() const { return running_.wrote.load(std::memory_order_relaxed); }
+
+ private:
+  bool EnsureLocks(const CommandSpec& spec, std::span<const std::string_view> args);
+
+  CommandContext& ctx_;
+  ScriptingState& state_;
+  bool read_only_;
+  uint32_t script_flags_;
+  Session session_;
+  RunningScript running_;
+  int64_t busy_threshold_ms_ = 0;
+  std::vector<int> restart_shards_;
+};
+
+bool ScriptRun::Interrupted() {
+  if (!running_.busy.load(std::memory_order_relaxed)) {
+    int64_t elapsed = engine::NowMs() - running_.start_ms;
+    if (busy_threshold_ms_ <= 0 || elapsed < busy_threshold_ms_) return false;
+    ctx_.server.LogMessage(
+        scripting::kLogWarning,
+        StrCat("Slow script detected: still in execution after ", elapsed,
+               " milliseconds. You can try killing the script using the ",
+               running_.eval_mode ? "SCRIPT KILL" : "FUNCTION KILL",
+               " command. Script name is: ", running_.name, "."));
+    running_.busy.store(true);
+    ctx_.server.engine().AddBusyScript(1);
+  }
+  // Other clients of this thread get their -BUSY (or run SCRIPT KILL) meanwhile.
+  ctx_.server.ProcessEventsWhileBlocked(ctx_.session);
+  return running_.kill.load();
+}
+
+bool ScriptRun::EnsureLocks(const CommandSpec& spec, std::span<const std::string_view> args) {
+  engine::LockSet& locks = ctx_.locks;
+  if (locks.holds_all()) return true;
+  engine::Engine& engine = ctx_.server.engine();
+  std::vector<int> needed;
+  if (spec.flags & kAllShards) {
+    for (int s = 0; s < engine.num_shards(); ++s) needed.push_back(s);
+  } else if (!(spec.flags & kNoLock)) {
+    thread_local std::vector<int> indexes;
+    indexes.clear();
+    spec.KeyIndexes(args, &indexes);
+    for (int i : indexes) needed.push_back(engine.ShardOf(args[i]));
+  }
+  bool first_write = (spec.flags & kWrite) && !wrote();
+  if (!first_write && !wrote()) {
+    // Before any write the run can start over, so it only ever tries shards it lacks.
+    std::vector<int> missing;
+    for (int s : needed) {
+      if (!locks.Holds(s) && !locks.TryAcquire(s)) missing.push_back(s);
+    }
+    if (missing.empty()) return true;
+    restart_shards_ = std::move(missing);
+    return false;
+  }
+  // From the first write on the run cannot start over, so it holds every shard from 0 up to
+  // the highest it has needed: any shard it needs later is above all it holds, and is taken
+  // in ascending order like any command's.
+  int top = locks.max_held();
+  for (int s : needed) top = std::max(top, s);
+  if (first_write) {
+    std::vector<int> missing;
+    for (int s = 0; s <= top; ++s) {
+      if (!locks.Holds(s) && !locks.TryAcquire(s)) missing.push_back(s);
+    }
+    if (!missing.empty()) {
+      // Nothing written yet: start over holding the whole prefix, taken in order.
+      for (int s = 0; s <= top; ++s) restart_shards_.push_back(s);
+      return false;
+    }
+    return true;
+  }
+  for (int s = locks.max_held() + 1; s <= top; ++s) locks.Acquire(s);
+  return true;
+}
+
+bool ScriptRun::Call(std::span<const std::string_view> args, int resp, std::string* reply,
+                     std::string* error) {
+  bool unknown_sub = false;
+  const CommandSpec* spec = ctx_.dispatcher.registry().Resolve(args, &unknown_sub);
+  if (spec == nullptr || unknown_sub) {
+    *error = "Unknown Redis command called from script";
+    return false;
+  }
+  int n = static_cast<int>(args.size());
+  if (spec->arity > 0 ? n != spec->arity : n < -spec->arity) {
+    *error = "Wrong number of args calling Redis command from script";
+    return false;
+  }
+  if (spec->flags & kNoScript) {
+    *error = "This Redis command is not allowed from script";
+    return false;
+  }
+  if (read_only_ && (spec->flags & (kWrite | kMayReplicate))) {
+    *error = "Write commands are not allowed from read-only scripts.";
+    return false;
+  }
+  if (!EnsureLocks(*spec, args)) {
+    *error = "script restarts with more shards locked";
+    return false;
+  }
+  if (spec->flags & kWrite) running_.wrote.store(true, std::memory_order_relaxed);
+  session_.resp = resp;
+  protocol::ReplyBuilder builder(reply);
+  builder.set_resp3(resp == 3);
+  ctx_.dispatcher.ExecuteLocked(session_, *spec, args, builder, ctx_.locks);
+  return true;
+}
+
+namespace {
+
+std::string LowerSha(std::string_view sha) {
+  std::string out(sha);
+  for (char& c : out) c = static_cast<char>(tolower(static_cast<unsigned char>(c)));
+  return out;
+}
+
+void RunEval(CommandContext& ctx, bool evalsha, bool read_only) {
+  ScriptingState& state = ctx.dispatcher.scripting();
+  std::span<const std::string_view> keys, args;
+  if (!SplitKeysAndArgs(ctx, &keys, &args)) return;
+
+  std::string sha;
+  std::optional<scripting::ScriptCache::Script> script;
+  if (evalsha) {
+    if (ctx.arg(1).size() != 40) return ctx.reply.Error(kNoScriptError);
+    sha = LowerSha(ctx.arg(1));
+    script = state.cache().Find(sha);
+    if (!script) return ctx.reply.Error(kNoScriptError);
+  } else {
+    sha = scripting::Sha1Hex(ctx.arg(1));
+    script = state.cache().Find(sha);
+    if (!script) {
+      uint32_t flags;
+      size_t shebang_len;
+      std::string error;
+      if (!scripting::ParseShebang(ctx.arg(1), &flags, &shebang_len, &error)) {
+        return ctx.reply.Error(StrCat("ERR ", error));
+      }
+      script = scripting::ScriptCache::Script{std::string(ctx.arg(1)), flags};
+    }
+  }
+  scripting::LuaRuntime& lua = RuntimeFor(state);
+  if (!EnsureCompiled(lua, sha, script->body, ctx.reply)) return;
+  if (!evalsha) state.cache().Add(sha, script->body, script->flags, false);
+
+  uint32_t flags = script->flags;
+  bool compat = flags & scripting::kScriptCompatMode;
+  if (!compat && !(flags & scripting::kScriptNoWrites) && read_only) {
+    return ctx.reply.Error("ERR Can not execute a script with write flag using *_ro command.");
+  }
+  bool script_read_only = read_only || (!compat && (flags & scripting::kScriptNoWrites));
+
+  ScriptRun run(ctx, state, script_read_only, flags, true, sha);
+  scripting::LuaRuntime::Run params{keys, args, &run, sha, true};
+  while (true) {
+    size_t mark = ctx.reply.BeginDeferred();
+    int64_t errors = ctx.reply.errors_emitted();
+    lua.RunScript(sha, params, ctx.reply);
+    if (run.restart_shards().empty()) break;
+    ctx.reply.Rewind(mark, errors);
+    // Start over holding what the last run lacked (nothing was written: no side effects).
+    ctx.locks.Unlock();
+    for (int s : run.restart_shards()) ctx.locks.AddShard(s);
+    ctx.locks.Lock();
+    run.ResetForRestart();
+  }
+}
+
+void CmdEval(CommandContext& ctx) { RunEval(ctx, false, false); }
+void CmdEvalSha(CommandContext& ctx) { RunEval(ctx, true, false); }
+void CmdEvalRo(CommandContext& ctx) { RunEval(ctx, false, true); }
+void CmdEvalShaRo(CommandContext& ctx) { RunEval(ctx, true, true); }
+
+// EVAL's keys: numkeys at 2, then that many keys (none is allowed).
+void EvalKeys(ArgList args, std::vector<int>* out) {
+  int64_t n;
+  if (args.size() < 3 || !ParseInt64(args[2], &n) || n < 0 ||
+      n > static_cast<int64_t>(args.size()) - 3) {
+    return;
+  }
+  for (int64_t i = 0; i < n; ++i) out->push_back(static_cast<int>(3 + i));
+}
+
+// ---- SCRIPT ----
+
+void CmdScriptLoad(CommandContext& ctx) {
+  ScriptingState& state = ctx.dispatcher.scripting();
+  std::string sha = scripting::Sha1Hex(ctx.arg(2));
+  if (!state.cache().Contains(sha)) {
+    uint32_t flags;
+    size_t shebang_len;
+    std::string error;
+    if (!scripting::ParseShebang(ctx.arg(2), &flags, &shebang_len, &error)) {
+      return ctx.reply.Error(StrCat("ERR ", error));
+    }
+    std::string body(ctx.arg(2));
+    if (!EnsureCompiled(RuntimeFor(state), sha, body, ctx.reply)) return;
+    state.cache().Add(sha, body, flags, true);
+  } else {
+    auto script = state.cache().Find(sha);
+    if (script) state.cache().Add(sha, script->body, script->flags, true);
+  }
+  ctx.reply.Bulk(sha);
+}
+
+void CmdScriptExists(CommandContext& ctx) {
+  ScriptingState& state = ctx.dispatcher.scripting();
+  ctx.reply.ArrayLen(static_cast<int64_t>(ctx.argc() - 2));
+  for (size_t i = 2; i < ctx.argc(); ++i) {
+    ctx.reply.Integer(state.cache().Contains(LowerSha(ctx.arg(i))) ? 1 : 0);
+  }
+}
+
+void CmdScriptFlush(CommandContext& ctx) {
+  if (ctx.argc() > 3) return ctx.reply.Error(protocol::errors::kSyntax);
+  if (ctx.argc() == 3 && !EqualsIgnoreCase(ctx.arg(2), "sync") &&
+      !EqualsIgnoreCase(ctx.arg(2), "async")) {
+    return ctx.reply.Error("ERR SCRIPT FLUSH only support SYNC|ASYNC option");
+  }
+  ctx.dispatcher.scripting().cache().Flush();
+  ctx.reply.Ok();
+}
+
+void CmdScriptKill(CommandContext& ctx) {
+  std::string err = ctx.dispatcher.scripting().Kill(true);
+  if (err.empty()) return ctx.reply.Ok();
+  ctx.reply.Error(err);
+}
+
+void CmdScriptDebug(CommandContext& ctx) {
+  if (EqualsIgnoreCase(ctx.arg(2), "no")) return ctx.reply.Ok();
+  if (EqualsIgnoreCase(ctx.arg(2), "yes") || EqualsIgnoreCase(ctx.arg(2), "sync")) {
+    return ctx.reply.Error("ERR Weir has no Lua debugger: use SCRIPT DEBUG NO");
+  }
+  ctx.reply.Error("ERR Use SCRIPT DEBUG YES/SYNC/NO");
+}
+
+void CmdScriptHelp(CommandContext& ctx) {
+  static const char* kLines[] = {
+      "SCRIPT <subcommand> [<arg> [value] [opt] ...]. Subcommands are:",
+      "DEBUG (YES|SYNC|NO)",
+      "    Set the debug mode for subsequent scripts executed.",
+      "EXISTS <sha1> [<sha1> ...]",
+      "    Return information about the existence of the scripts in the script cache.",
+      "FLUSH [ASYNC|SYNC]",
+      "    Flush the Lua scripts cache. Very dangerous on replicas.",
+      "    When called without the optional mode argument, the behavior is determined by the",
+      "    lazyfree-lazy-user-flush configuration directive. Valid modes are:",
+      "    * ASYNC: Asynchronously flush the scripts cache.",
+      "    * SYNC: Synchronously flush the scripts cache.",
+      "KILL",
+      "    Kill the currently executing Lua script.",
+      "LOAD <script>",
+      "    Load a script into the scripts cache without executing it.",
+      "HELP",
+      "    Print this help."};
+  ctx.reply.ArrayLen(static_cast<int64_t>(std::size(kLines)));
+  for (const char* line : kLines) ctx.reply.SimpleString(line);
+}
+
+}  // namespace
+
+void RegisterScriptingCommands(CommandRegistry& r) {
+  const KeySpec eval_keys{.begin_index = 2,
+                          .flags = {"RW", "ACCESS", "UPDATE"},
+                          .notes = "We cannot tell how the keys will be used so we assume the worst",
+                          .keynum_index = 0,
+                          .first_key = 1};
+  KeySpec eval_ro_keys = eval_keys;
+  eval_ro_keys.flags = {"RO", "ACCESS"};
+  eval_ro_keys.notes.clear();
+  constexpr uint32_t kEvalFlags =
+      kNoScript | kSkipMonitor | kMayReplicate | kNoMandatoryKeys | kStale | kMovableKeys | kRunsScript;
+  r.Add({"eval", -3, kEvalFlags, "slow scripting", {eval_keys}, CmdEval,
+         "Executes a server-side Lua script.", "2.6.0", "scripting",
+         "Depends on the script that is executed.", EvalKeys});
+  r.Add({"evalsha", -3, kEvalFlags, "slow scripting", {eval_keys}, CmdEvalSha,
+         "Executes a server-side Lua script by SHA1 digest.", "2.6.0", "scripting",
+         "Depends on the script that is executed.", EvalKeys});
+  constexpr uint32_t kEvalRoFlags =
+      kNoScript | kSkipMonitor | kNoMandatoryKeys | kStale | kReadOnly | kMovableKeys | kRunsScript;
+  r.Add({"eval_ro", -3, kEvalRoFlags, "slow scripting", {eval_ro_keys}, CmdEvalRo,
+         "Executes a read-only server-side Lua script.", "7.0.0", "scripting",
+         "Depends on the script that is executed.", EvalKeys});
+  r.Add({"evalsha_ro", -3, kEvalRoFlags, "slow scripting", {eval_ro_keys}, CmdEvalShaRo,
+         "Executes a read-only server-side Lua script by SHA1 digest.", "7.0.0", "scripting",
+         "Depends on the script that is executed.", EvalKeys});
+
+  r.Add({"script", -2, 0, "slow", {}, nullptr, "A container for Lua scripts management commands.",
+         "2.6.0", "scripting", "Depends on subcommand."});
+  r.AddSubcommand("script", {"debug", 3, kNoScript | kNoLock, "slow scripting", {},
+                             CmdScriptDebug, "Sets the debug mode of server-side Lua scripts.",
+                             "3.2.0", "scripting", "O(1)"});
+  r.AddSubcommand("script", {"exists", -3, kNoScript | kNoLock, "slow scripting", {},
+                             CmdScriptExists,
+                             "Determines whether server-side Lua scripts exist in the script cache.",
+                             "2.6.0", "scripting",
+                             "O(N) with N being the number of scripts to check (so checking a "
+                             "single script is an O(1) operation).",
+                             nullptr, "request_policy:all_shards response_policy:agg_logical_and"});
+  r.AddSubcommand("script", {"flush", -2, kNoScript | kNoLock, "slow scripting", {},
+                             CmdScriptFlush, "Removes all server-side Lua scripts from the script cache.",
+                             "2.6.0", "scripting",
+                             "O(N) with N being the number of scripts in cache", nullptr,
+                             "request_policy:all_nodes response_policy:all_succeeded"});
+  r.AddSubcommand("script", {"help", 2, kLoading | kStale | kNoLock, "slow scripting", {},
+                             CmdScriptHelp, "Returns helpful text about the different subcommands.",
+                             "5.0.0", "scripting", "O(1)"});
+  r.AddSubcommand("script", {"kill", 2, kNoScript | kAllowBusy | kNoLock, "slow scripting", {},
+                             CmdScriptKill,
+                             "Terminates a server-side Lua script during execution.", "2.6.0",
+                             "scripting", "O(1)", nullptr,
+                             "request_policy:all_shards response_policy:one_succeeded"});
+  r.AddSubcommand("script", {"load", 3, kNoScript | kStale | kNoLock, "slow scripting", {},
+                             CmdScriptLoad,
+                             "Loads a server-side Lua script to the script cache.", "2.6.0",
+                             "scripting", "O(N) with N being the length in bytes of the script body.",
+                             nullptr, "request_policy:all_nodes response_policy:all_succeeded"});
+}
+
+}  // namespace weir::commands

@@ -1,0 +1,564 @@
+#include "scripting/lua_runtime.h"
+
+#include <openssl/evp.h>
+
+#include <cmath>
+#include <cstring>
+#include <vector>
+
+#include "common/numbers.h"
+#include "scripting/libs/libs.h"
+
+namespace weir::scripting {
+
+namespace {
+
+constexpr const char* kRunStateKey = "weir.run_state";
+constexpr const char* kGlobalsKey = "weir.globals";  // the real globals table
+constexpr const char* kErrorHandler = "__redis__err__handler";
+// Redis's count hook period, in Lua VM instructions.
+constexpr int kHookInstructions = 100000;
+
+LuaRuntime::RunState* GetRunState(lua_State* L) {
+  lua_getfield(L, LUA_REGISTRYINDEX, kRunStateKey);
+  auto* rs = static_cast<LuaRuntime::RunState*>(lua_touserdata(L, -1));
+  lua_pop(L, 1);
+  return rs;
+}
+
+// ---- errors in Redis's table form: {err = "CODE message"} ----
+
+// Pushes {err=...} from a Redis error text: "-CODE message" keeps its code, a bare message gets
+// ERR; a trailing newline is dropped (luaPushErrorBuff).
+void PushErrorTable(lua_State* L, std::string_view text) {
+  std::string code = "ERR";
+  std::string msg;
+  if (!text.empty() && text[0] == '-') {
+    size_t sp = text.find(' ');
+    if (sp == std::string_view::npos) {
+      msg.assign(text.substr(1));
+    } else {
+      code.assign(text.substr(1, sp - 1));
+      msg.assign(text.substr(sp + 1));
+    }
+  } else {
+    msg.assign(text);
+  }
+  while (!msg.empty() && (msg.back() == '\r' || msg.back() == '\n')) msg.pop_back();
+  while (!msg.empty() && (msg.front() == '\r' || msg.front() == '\n')) msg.erase(0, 1);
+  std::string full = code + " " + msg;
+  lua_newtable(L);
+  lua_pushstring(L, "err");
+  lua_pushlstring(L, full.data(), full.size());
+  lua_settable(L, -3);
+}
+
+int RaiseError(lua_State* L, std::string_view text) {
+  PushErrorTable(L, text);
+  return lua_error(L);
+}
+
+// ---- rand48, as Redis's rand.c: the same sequence on every platform ----
+
+struct Rand48 {
+  uint64_t x = 0x1234ABCD330EULL;
+  int32_t Next() {
+    x = (0x5DEECE66DULL * x + 0xB) & ((1ULL << 48) - 1);
+    return static_cast<int32_t>(x >> 17);
+  }
+  void Seed(int32_t seed) { x = (static_cast<uint64_t>(static_cast<uint32_t>(seed)) << 16) | 0x330E; }
+};
+Rand48 rand48_state;  // per process, as Redis; only ever used by the thread running a script
+thread_local Rand48* rand48 = nullptr;
+
+int MathRandom(lua_State* L) {
+  constexpr int32_t kMax = INT32_MAX;
+  lua_Number r = static_cast<lua_Number>(rand48->Next() % kMax) / static_cast<lua_Number>(kMax);
+  switch (lua_gettop(L)) {
+    case 0:
+      lua_pushnumber(L, r);
+      break;
+    case 1: {
+      int u = luaL_checkint(L, 1);
+      luaL_argcheck(L, 1 <= u, 1, "interval is empty");
+      lua_pushnumber(L, std::floor(r * u) + 1);
+      break;
+    }
+    case 2: {
+      int l = luaL_checkint(L, 1);
+      int u = luaL_checkint(L, 2);
+      luaL_argcheck(L, l <= u, 2, "interval is empty");
+      lua_pushnumber(L, std::floor(r * (u - l + 1)) + l);
+      break;
+    }
+    default:
+      return luaL_error(L, "wrong number of arguments");
+  }
+  return 1;
+}
+
+int MathRandomSeed(lua_State* L) {
+  rand48->Seed(luaL_checkint(L, 1));
+  return 0;
+}
+
+void HookCount(lua_State* L, lua_Debug*);
+
+// ---- redis.* ----
+
+// Lua arguments to command arguments: strings as they are, numbers as Redis prints them
+// (integers without exponent, others with the shortest round-trip form).
+bool CollectArgs(lua_State* L, std::vector<std::string>* out) {
+  int argc = lua_gettop(L);
+  out->clear();
+  out->reserve(argc);
+  for (int i = 1; i <= argc; ++i) {
+    if (lua_type(L, i) == LUA_TNUMBER) {
+      double d = lua_tonumber(L, i);
+      int64_t ll;
+      if (std::trunc(d) == d && d >= -9.2e18 && d <= 9.2e18) {
+        ll = static_cast<int64_t>(d);
+        out->push_back(std::to_string(ll));
+      } else {
+        out->push_back(FormatDouble(d));
+      }
+    } else if (lua_type(L, i) == LUA_TSTRING) {
+      size_t len;
+      const char* s = lua_tolstring(L, i, &len);
+      out->emplace_back(s, len);
+    } else {
+      return false;
+    }
+  }
+  return true;
+}
+
+int RedisCommand(lua_State* L, bool raise) {
+  LuaRuntime::RunState* rs = GetRunState(L);
+  if (rs == nullptr || rs->host == nullptr) return luaL_error(L, "redis.call is only available inside a script");
+  if (lua_gettop(L) == 0) {
+    PushErrorTable(L, "Please specify at least one argument for this redis lib call");
+    return raise ? lua_error(L) : 1;
+  }
+  std::vector<std::string> args;
+  if (!CollectArgs(L, &args)) {
+    lua_settop(L, 0);
+    PushErrorTable(L, "Lua redis lib command arguments must be strings or integers");
+    return raise ? lua_error(L) : 1;
+  }
+  lua_settop(L, 0);
+  std::vector<std::string_view> views(args.begin(), args.end());
+  std::string reply, error;
+  bool ran = rs->host->Call(views, rs->resp, &reply, &error);
+  if (rs->host->Aborted()) {
+    rs->killed = true;
+    lua_sethook(L, HookCount, LUA_MASKLINE, 0);
+    return RaiseError(L, error);
+  }
+  if (!ran) {
+    PushErrorTable(L, error);
+    // Already counted in the error stats where the command was refused.
+    lua_pushstring(L, "ignore_error_stats_update");
+    lua_pushboolean(L, 1);
+    lua_settable(L, -3);
+    return raise ? lua_error(L) : 1;
+  }
+  PushReply(L, reply);
+  if (raise && !reply.empty() && reply[0] == '-') return lua_error(L);
+  return 1;
+}
+
+int RedisCall(lua_State* L) { return RedisCommand(L, true); }
+int RedisPcall(lua_State* L) { return RedisCommand(L, false); }
+
+int RedisSha1Hex(lua_State* L) {
+  if (lua_gettop(L) != 1) return RaiseError(L, "wrong number of arguments");
+  size_t len = 0;
+  const char* s = lua_tolstring(L, 1, &len);
+  std::string hex = Sha1Hex(std::string_view(s ? s : "", s ? len : 0));
+  lua_pushlstring(L, hex.data(), hex.size());
+  return 1;
+}
+
+int RedisErrorReply(lua_State* L) {
+  if (lua_gettop(L) != 1 || lua_type(L, -1) != LUA_TSTRING) {
+    PushErrorTable(L, "wrong number or type of arguments");
+    return 1;
+  }
+  size_t len;
+  const char* s = lua_tolstring(L, -1, &len);
+  std::string text(s, len);
+  if (text.empty() || text[0] != '-') text.insert(0, "-");
+  PushErrorTable(L, text);
+  return 1;
+}
+
+int RedisStatusReply(lua_State* L) {
+  if (lua_gettop(L) != 1 || lua_type(L, -1) != LUA_TSTRING) {
+    PushErrorTable(L, "wrong number or type of arguments");
+    return 1;
+  }
+  lua_newtable(L);
+  lua_pushstring(L, "ok");
+  lua_pushvalue(L, -3);
+  lua_settable(L, -3);
+  return 1;
+}
+
+int RedisSetRepl(lua_State* L) {
+  LuaRuntime::RunState* rs = GetRunState(L);
+  if (lua_gettop(L) != 1) return RaiseError(L, "redis.set_repl() requires one argument.");
+  int flags = static_cast<int>(lua_tonumber(L, -1));
+  if ((flags & ~kReplAll) != 0) {
+    return RaiseError(L, "Invalid replication flags. Use REPL_AOF, REPL_REPLICA, REPL_ALL or REPL_NONE.");
+  }
+  if (rs != nullptr && rs->host != nullptr) rs->host->SetRepl(flags);
+  return 0;
+}
+
+int RedisLog(lua_State* L) {
+  int argc = lua_gettop(L);
+  if (argc < 2) return RaiseError(L, "redis.log() requires two arguments or more.");
+  if (!lua_isnumber(L, 1)) return RaiseError(L, "First argument must be a number (log level).");
+  int level = static_cast<int>(lua_tonumber(L, 1));
+  if (level < kLogDebug || level > kLogWarning) return RaiseError(L, "Invalid debug level.");
+  std::string msg;
+  for (int i = 2; i <= argc; ++i) {
+    size_t len;
+    const char* s = lua_tolstring(L, i, &len);
+    if (s == nullptr) continue;
+    if (i != 2) msg.push_back(' ');
+    msg.append(s, len);
+  }
+  LuaRuntime::RunState* rs = GetRunState(L);
+  if (rs != nullptr && rs->host != nullptr) rs->host->Log(level, msg);
+  return 0;
+}
+
+int RedisSetResp(lua_State* L) {
+  LuaRuntime::RunState* rs = GetRunState(L);
+  if (lua_gettop(L) != 1) return RaiseError(L, "redis.setresp() requires one argument.");
+  int resp = static_cast<int>(lua_tonumber(L, 1));
+  if (resp != 2 && resp != 3) return RaiseError(L, "RESP version must be 2 or 3.");
+  if (rs != nullptr) rs->resp = resp;
+  return 0;
+}
+
+// redis.replicate_commands(): always true since Redis 7 (effects replication is the only mode).
+int RedisReplicateCommands(lua_State* L) {
+  lua_pushboolean(L, 1);
+  return 1;
+}
+
+// redis.breakpoint() and redis.debug(): the debugger is not running, so they do nothing.
+int RedisBreakpoint(lua_State* L) {
+  lua_pushboolean(L, 0);
+  return 1;
+}
+int RedisDebug(lua_State* L) { return 0; }
+
+// The global pcall, which turns a redis.call error table into its message, as Redis's.
+int LuaPcall(lua_State* L) {
+  int argc = lua_gettop(L);
+  lua_pushboolean(L, 1);
+  lua_insert(L, 1);
+  if (lua_pcall(L, argc - 1, LUA_MULTRET, 0) != 0) {
+    lua_remove(L, 1);
+    if (lua_istable(L, -1)) {
+      lua_getfield(L, -1, "err");
+      if (lua_isstring(L, -1)) {
+        lua_replace(L, -2);
+      } else {
+        lua_pop(L, 1);
+      }
+    }
+    lua_pushboolean(L, 0);
+    lua_insert(L, 1);
+  }
+  return lua_gettop(L);
+}
+
+// ---- global protection ----
+
+int NonexistentGlobal(lua_State* L) {
+  const char* name = lua_tostring(L, 2);
+  return luaL_error(L, "Script attempted to access nonexistent global variable '%s'",
+                    name ? name : "?");
+}
+
+int ReadonlyTable(lua_State* L) {
+  luaL_where(L, 2);
+  lua_pushstring(L, "Attempt to modify a readonly table");
+  lua_concat(L, 2);
+  return lua_error(L);
+}
+
+// Replaces the table at index with a read-only proxy: reads fall through to it, writes fail.
+void PushReadonlyProxy(lua_State* L, int table_index) {
+  table_index = lua_gettop(L) + 1 + table_index;  // absolute, as we push below
+  lua_newtable(L);                                 // proxy
+  lua_newtable(L);                                 // its metatable
+  lua_pushvalue(L, table_index);
+  lua_setfield(L, -2, "__index");
+  lua_pushcfunction(L, ReadonlyTable);
+  lua_setfield(L, -2, "__newindex");
+  lua_pushboolean(L, 0);
+  lua_setfield(L, -2, "__metatable");
+  lua_setmetatable(L, -2);
+}
+
+void HookCount(lua_State* L, lua_Debug*) {
+  LuaRuntime::RunState* rs = GetRunState(L);
+  if (rs == nullptr || rs->host == nullptr) return;
+  if (rs->killed || rs->host->Aborted() || rs->host->Interrupted()) {
+    rs->killed = true;
+    // From now on every line raises, so a pcall in the script cannot swallow the kill.
+    lua_sethook(L, HookCount, LUA_MASKLINE, 0);
+    RaiseError(L, "Script killed by user with SCRIPT KILL...");
+  }
+}
+
+void SetField(lua_State* L, const char* name, lua_CFunction fn) {
+  lua_pushcfunction(L, fn);
+  lua_setfield(L, -2, name);
+}
+
+void SetField(lua_State* L, const char* name, lua_Number v) {
+  lua_pushnumber(L, v);
+  lua_setfield(L, -2, name);
+}
+
+}  // namespace
+
+std::string Sha1Hex(std::string_view data) {
+  unsigned char md[EVP_MAX_MD_SIZE];
+  unsigned int len = 0;
+  EVP_Digest(data.data(), data.size(), md, &len, EVP_sha1(), nullptr);
+  static const char* kHex = "0123456789abcdef";
+  std::string out(len * 2, '0');
+  for (unsigned int i = 0; i < len; ++i) {
+    out[2 * i] = kHex[md[i] >> 4];
+    out[2 * i + 1] = kHex[md[i] & 15];
+  }
+  return out;
+}
+
+LuaRuntime::LuaRuntime() { Open(); }
+LuaRuntime::~LuaRuntime() { Close(); }
+
+void LuaRuntime::Close() {
+  if (lua_ != nullptr) lua_close(lua_);
+  lua_ = nullptr;
+}
+
+void LuaRuntime::Open() {
+  lua_State* L = luaL_newstate();
+  lua_ = L;
+  const std::pair<const char*, lua_CFunction> kLibs[] = {{"", luaopen_base},
+                                                         {LUA_TABLIBNAME, luaopen_table},
+                                                         {LUA_STRLIBNAME, luaopen_string},
+                                                         {LUA_MATHLIBNAME, luaopen_math},
+                                                         {LUA_DBLIBNAME, luaopen_debug}};
+  for (const auto& [name, open] : kLibs) {
+    lua_pushcfunction(L, open);
+    lua_pushstring(L, name);
+    lua_call(L, 1, 0);
+  }
+  OpenScriptLibraries(L);
+  // What Redis leaves out of the sandbox.
+  for (const char* name : {"dofile", "loadfile", "print"}) {
+    lua_pushnil(L);
+    lua_setglobal(L, name);
+  }
+  lua_pushcfunction(L, LuaPcall);
+  lua_setglobal(L, "pcall");
+
+  lua_newtable(L);
+  SetField(L, "call", RedisCall);
+  SetField(L, "pcall", RedisPcall);
+  SetField(L, "log", RedisLog);
+  SetField(L, "LOG_DEBUG", kLogDebug);
+  SetField(L, "LOG_VERBOSE", kLogVerbose);
+  SetField(L, "LOG_NOTICE", kLogNotice);
+  SetField(L, "LOG_WARNING", kLogWarning);
+  // The Redis version Weir is compatible with (INFO's redis_version).
+  SetField(L, "REDIS_VERSION_NUM", 0x070206);
+  lua_pushstring(L, "7.2.6");
+  lua_setfield(L, -2, "REDIS_VERSION");
+  SetField(L, "setresp", RedisSetResp);
+  SetField(L, "sha1hex", RedisSha1Hex);
+  SetField(L, "error_reply", RedisErrorReply);
+  SetField(L, "status_reply", RedisStatusReply);
+  SetField(L, "set_repl", RedisSetRepl);
+  SetField(L, "REPL_NONE", kReplNone);
+  SetField(L, "REPL_AOF", kReplAof);
+  SetField(L, "REPL_SLAVE", kReplReplica);
+  SetField(L, "REPL_REPLICA", kReplReplica);
+  SetField(L, "REPL_ALL", kReplAll);
+  SetField(L, "replicate_commands", RedisReplicateCommands);
+  SetField(L, "breakpoint", RedisBreakpoint);
+  SetField(L, "debug", RedisDebug);
+  lua_setglobal(L, "redis");
+
+  lua_getglobal(L, "math");
+  SetField(L, "random", MathRandom);
+  SetField(L, "randomseed", MathRandomSeed);
+  lua_pop(L, 1);
+
+  // The error handler adds where the error happened (the caller of a failing C function).
+  static const char kHandler[] =
+      "local dbg = debug\n"
+      "debug = nil\n"
+      "function __redis__err__handler(err)\n"
+      "  local i = dbg.getinfo(2,'nSl')\n"
+      "  if i and i.what == 'C' then i = dbg.getinfo(3,'nSl') end\n"
+      "  if type(err) ~= 'table' then err = {err='ERR ' .. tostring(err)} end\n"
+      "  if i then err['source'] = i.source err['line'] = i.currentline end\n"
+      "  return err\n"
+      "end\n";
+  luaL_loadbuffer(L, kHandler, sizeof(kHandler) - 1, "@err_handler_def");
+  lua_call(L, 0, 0);
+
+  // Library tables become read-only proxies; the globals table errors on unknown names, and
+  // scripts see it through a read-only proxy (their environment, and _G).
+  for (const char* name :
+       {"string", "math", "table", "redis", "cjson", "bit", "cmsgpack", "struct", "coroutine"}) {
+    lua_getglobal(L, name);
+    if (lua_istable(L, -1)) {
+      PushReadonlyProxy(L, -1);
+      lua_setglobal(L, name);
+    }
+    lua_pop(L, 1);
+  }
+  lua_pushvalue(L, LUA_GLOBALSINDEX);
+  lua_setfield(L, LUA_REGISTRYINDEX, kGlobalsKey);
+  lua_pushvalue(L, LUA_GLOBALSINDEX);
+  PushReadonlyProxy(L, -1);  // globals, proxy
+  lua_pushvalue(L, -1);
+  lua_setglobal(L, "_G");
+  lua_setfield(L, LUA_REGISTRYINDEX, "weir.env");
+  lua_newtable(L);
+  lua_pushcfunction(L, NonexistentGlobal);
+  lua_setfield(L, -2, "__index");
+  lua_pushboolean(L, 0);
+  lua_setfield(L, -2, "__metatable");
+  lua_setmetatable(L, -2);  // on the real globals table
+  lua_pop(L, 1);
+  rand48 = &rand48_state;
+}
+
+bool LuaRuntime::CompileScript(std::string_view sha, std::string_view body, std::string* error) {
+  lua_State* L = lua_;
+  if (luaL_loadbuffer(L, body.data(), body.size(), "@user_script") != 0) {
+    *error = std::string("Error compiling script (new function): ") + lua_tostring(L, -1);
+    lua_pop(L, 1);
+    return false;
+  }
+  lua_getfield(L, LUA_REGISTRYINDEX, "weir.env");
+  lua_setfenv(L, -2);
+  std::string name = "f_" + std::string(sha);
+  lua_setfield(L, LUA_REGISTRYINDEX, name.c_str());
+  return true;
+}
+
+bool LuaRuntime::HasScript(std::string_view sha) {
+  std::string name = "f_" + std::string(sha);
+  lua_getfield(lua_, LUA_REGISTRYINDEX, name.c_str());
+  bool found = !lua_isnil(lua_, -1);
+  lua_pop(lua_, 1);
+  return found;
+}
+
+void LuaRuntime::ForgetScript(std::string_view sha) {
+  std::string name = "f_" + std::string(sha);
+  lua_pushnil(lua_);
+  lua_setfield(lua_, LUA_REGISTRYINDEX, name.c_str());
+}
+
+namespace {
+
+void PushStringArray(lua_State* L, std::span<const std::string_view> items) {
+  lua_createtable(L, static_cast<int>(items.size()), 0);
+  for (size_t i = 0; i < items.size(); ++i) {
+    lua_pushlstring(L, items[i].data(), items[i].size());
+    lua_rawseti(L, -2, static_cast<int>(i + 1));
+  }
+}
+
+}  // namespace
+
+void LuaRuntime::RunScript(std::string_view sha, const Run& run, protocol::ReplyBuilder& reply) {
+  lua_State* L = lua_;
+  std::string name = "f_" + std::string(sha);
+  // KEYS and ARGV are globals of the real table (the proxy is read-only).
+  lua_getfield(L, LUA_REGISTRYINDEX, kGlobalsKey);
+  PushStringArray(L, run.keys);
+  lua_setfield(L, -2, "KEYS");
+  PushStringArray(L, run.args);
+  lua_setfield(L, -2, "ARGV");
+  lua_pop(L, 1);
+  lua_getglobal(L, kErrorHandler);
+  lua_getfield(L, LUA_REGISTRYINDEX, name.c_str());
+  CallWithHandler(run, 0, reply);
+}
+
+void LuaRuntime::RunFunction(const Run& run, protocol::ReplyBuilder& reply) {
+  lua_State* L = lua_;
+  // Stack: function. Becomes: handler, function, keys, args.
+  lua_getglobal(L, kErrorHandler);
+  lua_insert(L, -2);
+  PushStringArray(L, run.keys);
+  PushStringArray(L, run.args);
+  CallWithHandler(run, 2, reply);
+}
+
+void LuaRuntime::CallWithHandler(const Run& run, int nargs, protocol::ReplyBuilder& reply) {
+  lua_State* L = lua_;
+  int handler = lua_gettop(L) - nargs - 1;
+  RunState state;
+  state.host = run.host;
+  lua_pushlightuserdata(L, &state);
+  lua_setfield(L, LUA_REGISTRYINDEX, kRunStateKey);
+  lua_sethook(L, HookCount, LUA_MASKCOUNT, kHookInstructions);
+  int err = lua_pcall(L, nargs, 1, handler);
+  lua_sethook(L, nullptr, 0, 0);
+  if (err != 0) {
+    std::string msg;
+    if (!lua_istable(L, -1)) {
+      const char* m = lua_isstring(L, -1) ? lua_tostring(L, -1) : "execution failure";
+      msg = "ERR Error running script " + std::string(run.name) + ", " +
+            std::string(m).substr(0, 100);
+    } else {
+      lua_getfield(L, -1, "err");
+      if (lua_isstring(L, -1)) msg = lua_tostring(L, -1);
+      lua_pop(L, 1);
+      lua_getfield(L, -1, "source");
+      const char* source = lua_isstring(L, -1) ? lua_tostring(L, -1) : nullptr;
+      std::string src = source ? source : "";
+      lua_pop(L, 1);
+      lua_getfield(L, -1, "line");
+      const char* line = lua_isstring(L, -1) ? lua_tostring(L, -1) : nullptr;
+      std::string ln = line ? line : "";
+      lua_pop(L, 1);
+      if (source != nullptr && line != nullptr) {
+        msg += " script: " + std::string(run.name) + ", on " + src + ":" + ln + ".";
+      }
+    }
+    if (!msg.empty() && msg[0] == '-') msg.erase(0, 1);
+    reply.Error(msg);
+    lua_pop(L, 1);
+  } else {
+    WriteReply(L, state.resp, reply);
+  }
+  lua_pop(L, 1);  // the error handler
+  lua_pushnil(L);
+  lua_setfield(L, LUA_REGISTRYINDEX, kRunStateKey);
+  // A small incremental GC step after every run keeps full collections (and their pauses) rare.
+  lua_gc(L, LUA_GCSTEP, 1);
+}
+
+int64_t LuaRuntime::MemoryBytes() const {
+  return static_cast<int64_t>(lua_gc(lua_, LUA_GCCOUNT, 0)) * 1024 + lua_gc(lua_, LUA_GCCOUNTB, 0);
+}
+
+}  // namespace weir::scripting
