@@ -15,23 +15,13 @@
 #include "commands/registry.h"
 #include "common/config.h"
 #include "common/memory.h"
+#include "common/strings.h"
 
 namespace weir::commands {
 namespace {
 
 // Memory in use once the server was set up, for used_memory_startup and the dataset figures.
 int64_t g_startup_memory = 0;
-
-// Redis's bytesToHuman: bytes, then K/M/G/T/P with two decimals.
-std::string BytesToHuman(int64_t n) {
-  if (n < 1024) return absl::StrCat(n, "B");
-  double d = static_cast<double>(n);
-  for (char unit : std::string_view("KMGTP")) {
-    d /= 1024;
-    if (d < 1024) return absl::StrFormat("%.2f%c", d, unit);
-  }
-  return absl::StrCat(n, "B");
-}
 
 int64_t ResidentSetBytes() {
   FILE* f = std::fopen("/proc/self/statm", "r");
@@ -82,12 +72,7 @@ void AppendMemory(CommandContext& ctx, std::string* out) {
       out, "allocator_allocated:", used, "\r\n", "allocator_active:", used, "\r\n",
       "allocator_resident:", rss, "\r\n", "total_system_memory:", system, "\r\n",
       "total_system_memory_human:", BytesToHuman(system), "\r\n",
-      // No scripting engine yet: every script and function figure is zero.
-      "used_memory_lua:0\r\nused_memory_vm_eval:0\r\nused_memory_lua_human:0B\r\n",
-      "used_memory_scripts_eval:0\r\nnumber_of_cached_scripts:0\r\nnumber_of_functions:0\r\n",
-      "number_of_libraries:0\r\nused_memory_vm_functions:0\r\nused_memory_vm_total:0\r\n",
-      "used_memory_vm_total_human:0B\r\nused_memory_functions:0\r\nused_memory_scripts:0\r\n",
-      "used_memory_scripts_human:0B\r\n", "maxmemory:", maxmemory, "\r\n",
+      ctx.dispatcher.scripting().MemoryInfo(), "maxmemory:", maxmemory, "\r\n",
       "maxmemory_human:", BytesToHuman(maxmemory), "\r\n",
       "maxmemory_policy:", config.String("maxmemory-policy"), "\r\n",
       "allocator_frag_ratio:1.00\r\nallocator_frag_bytes:0\r\n",

@@ -80,6 +80,25 @@ bool ScriptingState::RunningInfo(std::string* name, int64_t* duration_ms, bool* 
   return false;
 }
 
+std::string ScriptingState::MemoryInfo() {
+  int64_t vm_eval = eval_vm_bytes.load();
+  int64_t vm_functions = function_vm_bytes.load();
+  int64_t scripts_eval = cache_.memory_bytes();
+  int64_t functions = functions_bytes.load();
+  return StrCat("used_memory_lua:", vm_eval, "\r\nused_memory_vm_eval:", vm_eval,
+                "\r\nused_memory_lua_human:", BytesToHuman(vm_eval),
+                "\r\nused_memory_scripts_eval:", scripts_eval,
+                "\r\nnumber_of_cached_scripts:", cache_.size(),
+                "\r\nnumber_of_functions:", function_count.load(),
+                "\r\nnumber_of_libraries:", library_count.load(),
+                "\r\nused_memory_vm_functions:", vm_functions,
+                "\r\nused_memory_vm_total:", vm_eval + vm_functions,
+                "\r\nused_memory_vm_total_human:", BytesToHuman(vm_eval + vm_functions),
+                "\r\nused_memory_functions:", functions,
+                "\r\nused_memory_scripts:", scripts_eval + functions,
+                "\r\nused_memory_scripts_human:", BytesToHuman(scripts_eval + functions), "\r\n");
+}
+
 // ---- the per-thread interpreter ----
 
 namespace {
@@ -88,6 +107,7 @@ namespace {
 // the compiled functions of the scripts it ran most recently, bounded like the shared cache.
 struct ThreadRuntime {
   std::unique_ptr<scripting::LuaRuntime> lua;
+  int64_t reported_bytes = 0;  // this interpreter's share of ScriptingState::eval_vm_bytes
   uint64_t generation = 0;
   std::list<std::string> compiled;  // front: most recently run
   std::unordered_map<std::string, std::list<std::string>::iterator> index;
@@ -99,12 +119,21 @@ scripting::LuaRuntime& RuntimeFor(ScriptingState& state) {
   ThreadRuntime& t = thread_runtime;
   uint64_t gen = state.cache().generation();
   if (!t.lua || t.generation != gen) {
+    t.lua.reset();
     t.lua = std::make_unique<scripting::LuaRuntime>();
     t.generation = gen;
     t.compiled.clear();
     t.index.clear();
   }
   return *t.lua;
+}
+
+// Publishes this thread's interpreter size to INFO.
+void ReportMemory(ScriptingState& state) {
+  ThreadRuntime& t = thread_runtime;
+  int64_t now = t.lua ? t.lua->MemoryBytes() : 0;
+  state.eval_vm_bytes.fetch_add(now - t.reported_bytes, std::memory_order_relaxed);
+  t.reported_bytes = now;
 }
 
 // Makes sure the runtime has sha compiled; false with the error replied.
@@ -372,6 +401,7 @@ void RunEval(CommandContext& ctx, bool evalsha, bool read_only) {
     ctx.locks.Lock();
     run.ResetForRestart();
   }
+  ReportMemory(state);
 }
 
 void CmdEval(CommandContext& ctx) { RunEval(ctx, false, false); }
@@ -404,6 +434,7 @@ void CmdScriptLoad(CommandContext& ctx) {
     std::string body(ctx.arg(2));
     if (!EnsureCompiled(RuntimeFor(state), sha, body, ctx.reply)) return;
     state.cache().Add(sha, body, flags, true);
+    ReportMemory(state);
   } else {
     auto script = state.cache().Find(sha);
     if (script) state.cache().Add(sha, script->body, script->flags, true);

@@ -37,6 +37,16 @@ class ScriptingState {
   // FUNCTION STATS: the busy script, if any.
   bool RunningInfo(std::string* name, int64_t* duration_ms, bool* eval_mode);
 
+  // INFO memory's script and function lines, from used_memory_lua to used_memory_scripts_human.
+  std::string MemoryInfo();
+  // Bytes of the Lua interpreters of every thread (each thread adds its own changes).
+  std::atomic<int64_t> eval_vm_bytes{0};
+  std::atomic<int64_t> function_vm_bytes{0};
+  // The function libraries (FUNCTION LOAD): counts and bytes of their code and names.
+  std::atomic<int64_t> function_count{0};
+  std::atomic<int64_t> library_count{0};
+  std::atomic<int64_t> functions_bytes{0};
+
  private:
   std::mutex mu_;
   std::vector<RunningScript*> running_;

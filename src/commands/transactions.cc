@@ -78,7 +78,10 @@ void CmdExec(CommandContext& ctx) {
     if (specs[i]->flags & kRunsScript) locks.AddAll();
   }
   for (auto& [db, key] : s.watched_keys) locks.AddKey(key);
-  locks.Lock();
+  if (!locks.LockUnlessBusy()) {
+    DiscardTransaction(engine, s);
+    return ctx.reply.Error(ctx.dispatcher.scripting().BusyError());
+  }
 
   bool aborted = s.watch.dirty.load();
   for (auto& [db, key] : s.watched_keys) {

@@ -1,6 +1,8 @@
 // Splitting helpers.
 #include "common/strings.h"
 
+#include <cstdio>
+
 namespace weir {
 
 namespace {
@@ -122,6 +124,20 @@ std::vector<std::string_view> SplitNonEmpty(std::string_view s, char sep) {
     start = end + 1;
   }
   return out;
+}
+
+std::string BytesToHuman(int64_t n) {
+  if (n < 1024) return StrCat(n, "B");
+  double d = static_cast<double>(n);
+  for (char unit : std::string_view("KMGTP")) {
+    d /= 1024;
+    if (d < 1024) {
+      char buf[32];
+      std::snprintf(buf, sizeof(buf), "%.2f%c", d, unit);
+      return buf;
+    }
+  }
+  return StrCat(n, "B");
 }
 
 }  // namespace weir

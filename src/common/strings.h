@@ -52,6 +52,9 @@ inline std::string_view UntilNul(std::string_view s) { return s.substr(0, s.find
 // nullopt means unbalanced quotes.
 std::optional<std::vector<std::string>> SplitArgs(std::string_view line);
 
+// Redis's bytesToHuman (INFO's *_human fields): bytes, then K/M/G/T/P with two decimals.
+std::string BytesToHuman(int64_t n);
+
 // Splits on sep, dropping empty pieces (as Redis splits config values on spaces).
 std::vector<std::string_view> SplitNonEmpty(std::string_view s, char sep);
 

@@ -1,6 +1,8 @@
 // Shard routing, ordered locking, lazy and active expiry, and the write commit path.
 #include "engine/engine.h"
 
+#include <cassert>
+
 #include <algorithm>
 #include <chrono>
 #include <cstring>
@@ -114,9 +116,10 @@ int64_t Engine::ActiveExpireCycle(int first, int step, int64_t deadline_us, int 
   if (expire_paused(now)) return 0;
   for (int si = first; si < num_shards(); si += step) {
     Shard& shard = *shards_[si];
+    // A shard that is busy (a long script, a big command) is skipped until the next cycle:
+    // the event loop running this must not wait for it.
     LockSet lock(*this);
-    lock.AddShard(si);
-    lock.Lock();
+    if (!lock.TryAcquire(si)) continue;
     for (int n = 0; n < num_dbs_; ++n) {
       int db = (expire_cursor_db_[si] + n) % num_dbs_;
       DbTable& t = shard.db(db);
@@ -202,15 +205,20 @@ bool LockSet::LockUnlessBusy() {
 
 bool LockSet::TryAcquire(int shard) {
   if (Holds(shard)) return true;
+  // An unlocked set may only grow this way from empty (it then holds just this shard).
+  assert(locked_ || shards_.empty());
   if (!engine_.shard(shard).TryLock()) return false;
   shards_.insert(std::upper_bound(shards_.begin(), shards_.end(), shard), shard);
+  locked_ = true;
   return true;
 }
 
 void LockSet::Acquire(int shard) {
   if (Holds(shard)) return;
+  assert(locked_ || shards_.empty());
   engine_.shard(shard).Lock();
   shards_.insert(std::upper_bound(shards_.begin(), shards_.end(), shard), shard);
+  locked_ = true;
 }
 
 int LockSet::max_held() const {
