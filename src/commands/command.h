@@ -159,6 +159,8 @@ struct Session {
   int64_t created_ms = 0;
   // A script's session: the time its commands see, frozen at the script's start (0: the clock).
   int64_t frozen_now_ms = 0;
+  // The commands a script runs (Redis's CLIENT_SCRIPT): XREAD refuses BLOCK, SORT orders sets.
+  bool in_script = false;
   int64_t last_interaction_ms = 0;
 
   // MULTI: queued commands own their arguments.

@@ -85,18 +85,17 @@ std::string ScriptingState::MemoryInfo() {
   int64_t vm_functions = function_vm_bytes.load();
   int64_t scripts_eval = cache_.memory_bytes();
   int64_t functions = functions_bytes.load();
-  return StrCat("used_memory_lua:", vm_eval, "\r\nused_memory_vm_eval:", vm_eval,
-                "\r\nused_memory_lua_human:", BytesToHuman(vm_eval),
-                "\r\nused_memory_scripts_eval:", scripts_eval,
-                "\r\nnumber_of_cached_scripts:", cache_.size(),
-                "\r\nnumber_of_functions:", function_count.load(),
-                "\r\nnumber_of_libraries:", library_count.load(),
-                "\r\nused_memory_vm_functions:", vm_functions,
-                "\r\nused_memory_vm_total:", vm_eval + vm_functions,
-                "\r\nused_memory_vm_total_human:", BytesToHuman(vm_eval + vm_functions),
-                "\r\nused_memory_functions:", functions,
-                "\r\nused_memory_scripts:", scripts_eval + functions,
-                "\r\nused_memory_scripts_human:", BytesToHuman(scripts_eval + functions), "\r\n");
+  return StrCat(
+      "used_memory_lua:", vm_eval, "\r\nused_memory_vm_eval:", vm_eval,
+      "\r\nused_memory_lua_human:", BytesToHuman(vm_eval),
+      "\r\nused_memory_scripts_eval:", scripts_eval, "\r\nnumber_of_cached_scripts:", cache_.size(),
+      "\r\nnumber_of_functions:", function_count.load(),
+      "\r\nnumber_of_libraries:", library_count.load(),
+      "\r\nused_memory_vm_functions:", vm_functions,
+      "\r\nused_memory_vm_total:", vm_eval + vm_functions,
+      "\r\nused_memory_vm_total_human:", BytesToHuman(vm_eval + vm_functions),
+      "\r\nused_memory_functions:", functions, "\r\nused_memory_scripts:", scripts_eval + functions,
+      "\r\nused_memory_scripts_human:", BytesToHuman(scripts_eval + functions), "\r\n");
 }
 
 // ---- the per-thread interpreter ----
@@ -205,6 +204,7 @@ class ScriptRun final : public scripting::ScriptHost {
     session_.authenticated = true;
     session_.user = ctx.session.user;
     session_.frozen_now_ms = ctx.db.now_ms();
+    session_.in_script = true;
     running_.eval_mode = eval_mode;
     running_.name = std::move(name);
     running_.start_ms = engine::NowMs();
@@ -251,12 +251,11 @@ bool ScriptRun::Interrupted() {
   if (!running_.busy.load(std::memory_order_relaxed)) {
     int64_t elapsed = engine::NowMs() - running_.start_ms;
     if (busy_threshold_ms_ <= 0 || elapsed < busy_threshold_ms_) return false;
-    ctx_.server.LogMessage(
-        scripting::kLogWarning,
-        StrCat("Slow script detected: still in execution after ", elapsed,
-               " milliseconds. You can try killing the script using the ",
-               running_.eval_mode ? "SCRIPT KILL" : "FUNCTION KILL",
-               " command. Script name is: ", running_.name, "."));
+    ctx_.server.LogMessage(scripting::kLogWarning,
+                           StrCat("Slow script detected: still in execution after ", elapsed,
+                                  " milliseconds. You can try killing the script using the ",
+                                  running_.eval_mode ? "SCRIPT KILL" : "FUNCTION KILL",
+                                  " command. Script name is: ", running_.name, "."));
     running_.busy.store(true);
     ctx_.server.engine().AddBusyScript(1);
   }
@@ -500,61 +499,144 @@ void CmdScriptHelp(CommandContext& ctx) {
 }  // namespace
 
 void RegisterScriptingCommands(CommandRegistry& r) {
-  const KeySpec eval_keys{.begin_index = 2,
-                          .flags = {"RW", "ACCESS", "UPDATE"},
-                          .notes = "We cannot tell how the keys will be used so we assume the worst",
-                          .keynum_index = 0,
-                          .first_key = 1};
+  const KeySpec eval_keys{
+      .begin_index = 2,
+      .flags = {"RW", "ACCESS", "UPDATE"},
+      .notes = "We cannot tell how the keys will be used so we assume the worst",
+      .keynum_index = 0,
+      .first_key = 1};
   KeySpec eval_ro_keys = eval_keys;
   eval_ro_keys.flags = {"RO", "ACCESS"};
   eval_ro_keys.notes.clear();
-  constexpr uint32_t kEvalFlags =
-      kNoScript | kSkipMonitor | kMayReplicate | kNoMandatoryKeys | kStale | kMovableKeys | kRunsScript;
-  r.Add({"eval", -3, kEvalFlags, "slow scripting", {eval_keys}, CmdEval,
-         "Executes a server-side Lua script.", "2.6.0", "scripting",
-         "Depends on the script that is executed.", EvalKeys});
-  r.Add({"evalsha", -3, kEvalFlags, "slow scripting", {eval_keys}, CmdEvalSha,
-         "Executes a server-side Lua script by SHA1 digest.", "2.6.0", "scripting",
-         "Depends on the script that is executed.", EvalKeys});
+  constexpr uint32_t kEvalFlags = kNoScript | kSkipMonitor | kMayReplicate | kNoMandatoryKeys |
+                                  kStale | kMovableKeys | kRunsScript;
+  r.Add({"eval",
+         -3,
+         kEvalFlags,
+         "slow scripting",
+         {eval_keys},
+         CmdEval,
+         "Executes a server-side Lua script.",
+         "2.6.0",
+         "scripting",
+         "Depends on the script that is executed.",
+         EvalKeys});
+  r.Add({"evalsha",
+         -3,
+         kEvalFlags,
+         "slow scripting",
+         {eval_keys},
+         CmdEvalSha,
+         "Executes a server-side Lua script by SHA1 digest.",
+         "2.6.0",
+         "scripting",
+         "Depends on the script that is executed.",
+         EvalKeys});
   constexpr uint32_t kEvalRoFlags =
       kNoScript | kSkipMonitor | kNoMandatoryKeys | kStale | kReadOnly | kMovableKeys | kRunsScript;
-  r.Add({"eval_ro", -3, kEvalRoFlags, "slow scripting", {eval_ro_keys}, CmdEvalRo,
-         "Executes a read-only server-side Lua script.", "7.0.0", "scripting",
-         "Depends on the script that is executed.", EvalKeys});
-  r.Add({"evalsha_ro", -3, kEvalRoFlags, "slow scripting", {eval_ro_keys}, CmdEvalShaRo,
-         "Executes a read-only server-side Lua script by SHA1 digest.", "7.0.0", "scripting",
-         "Depends on the script that is executed.", EvalKeys});
+  r.Add({"eval_ro",
+         -3,
+         kEvalRoFlags,
+         "slow scripting",
+         {eval_ro_keys},
+         CmdEvalRo,
+         "Executes a read-only server-side Lua script.",
+         "7.0.0",
+         "scripting",
+         "Depends on the script that is executed.",
+         EvalKeys});
+  r.Add({"evalsha_ro",
+         -3,
+         kEvalRoFlags,
+         "slow scripting",
+         {eval_ro_keys},
+         CmdEvalShaRo,
+         "Executes a read-only server-side Lua script by SHA1 digest.",
+         "7.0.0",
+         "scripting",
+         "Depends on the script that is executed.",
+         EvalKeys});
 
-  r.Add({"script", -2, 0, "slow", {}, nullptr, "A container for Lua scripts management commands.",
-         "2.6.0", "scripting", "Depends on subcommand."});
-  r.AddSubcommand("script", {"debug", 3, kNoScript | kNoLock, "slow scripting", {},
-                             CmdScriptDebug, "Sets the debug mode of server-side Lua scripts.",
-                             "3.2.0", "scripting", "O(1)"});
-  r.AddSubcommand("script", {"exists", -3, kNoScript | kNoLock, "slow scripting", {},
-                             CmdScriptExists,
-                             "Determines whether server-side Lua scripts exist in the script cache.",
-                             "2.6.0", "scripting",
-                             "O(N) with N being the number of scripts to check (so checking a "
-                             "single script is an O(1) operation).",
-                             nullptr, "request_policy:all_shards response_policy:agg_logical_and"});
-  r.AddSubcommand("script", {"flush", -2, kNoScript | kNoLock, "slow scripting", {},
-                             CmdScriptFlush, "Removes all server-side Lua scripts from the script cache.",
-                             "2.6.0", "scripting",
-                             "O(N) with N being the number of scripts in cache", nullptr,
+  r.Add({"script",
+         -2,
+         0,
+         "slow",
+         {},
+         nullptr,
+         "A container for Lua scripts management commands.",
+         "2.6.0",
+         "scripting",
+         "Depends on subcommand."});
+  r.AddSubcommand("script", {"debug",
+                             3,
+                             kNoScript | kNoLock,
+                             "slow scripting",
+                             {},
+                             CmdScriptDebug,
+                             "Sets the debug mode of server-side Lua scripts.",
+                             "3.2.0",
+                             "scripting",
+                             "O(1)"});
+  r.AddSubcommand("script",
+                  {"exists",
+                   -3,
+                   kNoScript | kNoLock,
+                   "slow scripting",
+                   {},
+                   CmdScriptExists,
+                   "Determines whether server-side Lua scripts exist in the script cache.",
+                   "2.6.0",
+                   "scripting",
+                   "O(N) with N being the number of scripts to check (so checking a "
+                   "single script is an O(1) operation).",
+                   nullptr,
+                   "request_policy:all_shards response_policy:agg_logical_and"});
+  r.AddSubcommand("script", {"flush",
+                             -2,
+                             kNoScript | kNoLock,
+                             "slow scripting",
+                             {},
+                             CmdScriptFlush,
+                             "Removes all server-side Lua scripts from the script cache.",
+                             "2.6.0",
+                             "scripting",
+                             "O(N) with N being the number of scripts in cache",
+                             nullptr,
                              "request_policy:all_nodes response_policy:all_succeeded"});
-  r.AddSubcommand("script", {"help", 2, kLoading | kStale | kNoLock, "slow scripting", {},
-                             CmdScriptHelp, "Returns helpful text about the different subcommands.",
-                             "5.0.0", "scripting", "O(1)"});
-  r.AddSubcommand("script", {"kill", 2, kNoScript | kAllowBusy | kNoLock, "slow scripting", {},
+  r.AddSubcommand("script", {"help",
+                             2,
+                             kLoading | kStale | kNoLock,
+                             "slow scripting",
+                             {},
+                             CmdScriptHelp,
+                             "Returns helpful text about the different subcommands.",
+                             "5.0.0",
+                             "scripting",
+                             "O(1)"});
+  r.AddSubcommand("script", {"kill",
+                             2,
+                             kNoScript | kAllowBusy | kNoLock,
+                             "slow scripting",
+                             {},
                              CmdScriptKill,
-                             "Terminates a server-side Lua script during execution.", "2.6.0",
-                             "scripting", "O(1)", nullptr,
+                             "Terminates a server-side Lua script during execution.",
+                             "2.6.0",
+                             "scripting",
+                             "O(1)",
+                             nullptr,
                              "request_policy:all_shards response_policy:one_succeeded"});
-  r.AddSubcommand("script", {"load", 3, kNoScript | kStale | kNoLock, "slow scripting", {},
+  r.AddSubcommand("script", {"load",
+                             3,
+                             kNoScript | kStale | kNoLock,
+                             "slow scripting",
+                             {},
                              CmdScriptLoad,
-                             "Loads a server-side Lua script to the script cache.", "2.6.0",
-                             "scripting", "O(N) with N being the length in bytes of the script body.",
-                             nullptr, "request_policy:all_nodes response_policy:all_succeeded"});
+                             "Loads a server-side Lua script to the script cache.",
+                             "2.6.0",
+                             "scripting",
+                             "O(N) with N being the length in bytes of the script body.",
+                             nullptr,
+                             "request_policy:all_nodes response_policy:all_succeeded"});
 }
 
 }  // namespace weir::commands

@@ -176,9 +176,10 @@ void Sort(CommandContext& ctx, bool read_only) {
   // Redis's SORT (and SORT_RO) converts a sorted set to the skiplist encoding before it reads
   // it, and the set stays so (OBJECT ENCODING, and a later -0 score keeps its sign there).
   if (e != nullptr && e->type == ObjType::kZSet) e->As<types::ZSet>()->ConvertToSkiplist();
-  // A set has no order of its own: when its elements are stored, they are sorted so the
-  // result does not depend on the set's layout.
-  if (o.dont_sort && e != nullptr && e->type == ObjType::kSet && o.store) {
+  // A set has no order of its own: when its elements are stored, or given to a script, they
+  // are sorted so the result does not depend on the set's layout.
+  if (o.dont_sort && e != nullptr && e->type == ObjType::kSet &&
+      (o.store || ctx.session.in_script)) {
     o.dont_sort = false;
     o.alpha = true;
     o.by.reset();

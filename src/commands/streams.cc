@@ -131,6 +131,11 @@ bool ParseReadArgs(CommandContext& ctx, bool xreadgroup, ReadArgs* out) {
     size_t more = argc - i - 1;
     std::string_view o = ctx.arg(i);
     if (EqualsIgnoreCase(o, "block") && more >= 1) {
+      if (ctx.session.in_script) {
+        ctx.reply.Error(StrCat("ERR ", ctx.spec.FullName(),
+                               " command is not allowed with BLOCK option from scripts"));
+        return false;
+      }
       if (!TimeoutMillisArg(ctx, ctx.arg(++i), &out->deadline_ms)) return false;
     } else if (EqualsIgnoreCase(o, "count") && more >= 1) {
       if (!IntArg(ctx, ctx.arg(++i), &out->count)) return false;

@@ -1,9 +1,8 @@
 // Shard routing, ordered locking, lazy and active expiry, and the write commit path.
 #include "engine/engine.h"
 
-#include <cassert>
-
 #include <algorithm>
+#include <cassert>
 #include <chrono>
 #include <cstring>
 #include <mutex>

@@ -30,7 +30,9 @@ class ReplyReader {
     std::string_view line = Line();
     switch (type) {
       case ':':
-        if (L) lua_pushnumber(L, static_cast<lua_Number>(std::strtoll(std::string(line).c_str(), nullptr, 10)));
+        if (L)
+          lua_pushnumber(
+              L, static_cast<lua_Number>(std::strtoll(std::string(line).c_str(), nullptr, 10)));
         break;
       case '$':
       case '=': {

@@ -66,7 +66,9 @@ struct Rand48 {
     x = (0x5DEECE66DULL * x + 0xB) & ((1ULL << 48) - 1);
     return static_cast<int32_t>(x >> 17);
   }
-  void Seed(int32_t seed) { x = (static_cast<uint64_t>(static_cast<uint32_t>(seed)) << 16) | 0x330E; }
+  void Seed(int32_t seed) {
+    x = (static_cast<uint64_t>(static_cast<uint32_t>(seed)) << 16) | 0x330E;
+  }
 };
 Rand48 rand48_state;  // per process, as Redis; only ever used by the thread running a script
 thread_local Rand48* rand48 = nullptr;
@@ -135,7 +137,8 @@ bool CollectArgs(lua_State* L, std::vector<std::string>* out) {
 
 int RedisCommand(lua_State* L, bool raise) {
   LuaRuntime::RunState* rs = GetRunState(L);
-  if (rs == nullptr || rs->host == nullptr) return luaL_error(L, "redis.call is only available inside a script");
+  if (rs == nullptr || rs->host == nullptr)
+    return luaL_error(L, "redis.call is only available inside a script");
   if (lua_gettop(L) == 0) {
     PushErrorTable(L, "Please specify at least one argument for this redis lib call");
     return raise ? lua_error(L) : 1;
@@ -210,7 +213,8 @@ int RedisSetRepl(lua_State* L) {
   if (lua_gettop(L) != 1) return RaiseError(L, "redis.set_repl() requires one argument.");
   int flags = static_cast<int>(lua_tonumber(L, -1));
   if ((flags & ~kReplAll) != 0) {
-    return RaiseError(L, "Invalid replication flags. Use REPL_AOF, REPL_REPLICA, REPL_ALL or REPL_NONE.");
+    return RaiseError(
+        L, "Invalid replication flags. Use REPL_AOF, REPL_REPLICA, REPL_ALL or REPL_NONE.");
   }
   if (rs != nullptr && rs->host != nullptr) rs->host->SetRepl(flags);
   return 0;
@@ -293,16 +297,64 @@ int ReadonlyTable(lua_State* L) {
   return lua_error(L);
 }
 
+void PushReadonlyProxy(lua_State* L, int table_index);
+
+// The metatable a read-only proxy shows to getmetatable: itself read-only, so it cannot be
+// used to lift the protection either.
+void PushShownMetatable(lua_State* L) {
+  lua_getfield(L, LUA_REGISTRYINDEX, "weir.shown_mt");
+  if (!lua_isnil(L, -1)) return;
+  lua_pop(L, 1);
+  lua_newtable(L);
+  lua_newtable(L);
+  lua_pushcfunction(L, ReadonlyTable);
+  lua_setfield(L, -2, "__newindex");
+  lua_setmetatable(L, -2);
+  lua_pushvalue(L, -1);
+  lua_setfield(L, LUA_REGISTRYINDEX, "weir.shown_mt");
+}
+
+// setmetatable, refusing tables whose metatable is protected (the read-only ones) with the
+// read-only error, as Redis's patched Lua does.
+int SetMetatableChecked(lua_State* L) {
+  if (lua_istable(L, 1) && lua_getmetatable(L, 1)) {
+    lua_getfield(L, -1, "__metatable");
+    bool is_protected = !lua_isnil(L, -1);
+    lua_pop(L, 2);
+    if (is_protected) return ReadonlyTable(L);
+  }
+  lua_getfield(L, LUA_REGISTRYINDEX, "weir.setmetatable");
+  lua_insert(L, 1);
+  lua_call(L, lua_gettop(L) - 1, LUA_MULTRET);
+  return lua_gettop(L);
+}
+
+// loadstring and load refuse precompiled (binary) chunks, as Redis does: loading bytecode
+// bypasses the compiler's checks.
+int LoadstringChecked(lua_State* L) {
+  size_t len = 0;
+  const char* s = lua_tolstring(L, 1, &len);
+  if (s != nullptr && len > 0 && s[0] == LUA_SIGNATURE[0]) {
+    lua_pushnil(L);
+    lua_pushstring(L, "binary chunks are not allowed");
+    return 2;
+  }
+  lua_getfield(L, LUA_REGISTRYINDEX, "weir.loadstring");
+  lua_insert(L, 1);
+  lua_call(L, lua_gettop(L) - 1, LUA_MULTRET);
+  return lua_gettop(L);
+}
+
 // Replaces the table at index with a read-only proxy: reads fall through to it, writes fail.
 void PushReadonlyProxy(lua_State* L, int table_index) {
   table_index = lua_gettop(L) + 1 + table_index;  // absolute, as we push below
-  lua_newtable(L);                                 // proxy
-  lua_newtable(L);                                 // its metatable
+  lua_newtable(L);                                // proxy
+  lua_newtable(L);                                // its metatable
   lua_pushvalue(L, table_index);
   lua_setfield(L, -2, "__index");
   lua_pushcfunction(L, ReadonlyTable);
   lua_setfield(L, -2, "__newindex");
-  lua_pushboolean(L, 0);
+  PushShownMetatable(L);
   lua_setfield(L, -2, "__metatable");
   lua_setmetatable(L, -2);
 }
@@ -372,6 +424,14 @@ void LuaRuntime::Open() {
   }
   lua_pushcfunction(L, LuaPcall);
   lua_setglobal(L, "pcall");
+  lua_getglobal(L, "setmetatable");
+  lua_setfield(L, LUA_REGISTRYINDEX, "weir.setmetatable");
+  lua_pushcfunction(L, SetMetatableChecked);
+  lua_setglobal(L, "setmetatable");
+  lua_getglobal(L, "loadstring");
+  lua_setfield(L, LUA_REGISTRYINDEX, "weir.loadstring");
+  lua_pushcfunction(L, LoadstringChecked);
+  lua_setglobal(L, "loadstring");
 
   lua_newtable(L);
   SetField(L, "call", RedisCall);
@@ -440,7 +500,7 @@ void LuaRuntime::Open() {
   lua_newtable(L);
   lua_pushcfunction(L, NonexistentGlobal);
   lua_setfield(L, -2, "__index");
-  lua_pushboolean(L, 0);
+  PushShownMetatable(L);
   lua_setfield(L, -2, "__metatable");
   lua_setmetatable(L, -2);  // on the real globals table
   lua_pop(L, 1);

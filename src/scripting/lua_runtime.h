@@ -4,9 +4,8 @@
 // docs/architecture.md, "Scripts"); it knows no command: redis.call goes through ScriptHost.
 #pragma once
 
-#include <lua.hpp>
-
 #include <cstdint>
+#include <lua.hpp>
 #include <span>
 #include <string>
 #include <string_view>

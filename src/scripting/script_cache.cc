@@ -59,7 +59,8 @@ bool ParseShebang(std::string_view body, uint32_t* flags, size_t* shebang_len, s
     size_t pos = 0;
     while (true) {
       size_t comma = list.find(',', pos);
-      std::string_view name = list.substr(pos, comma == std::string_view::npos ? comma : comma - pos);
+      std::string_view name =
+          list.substr(pos, comma == std::string_view::npos ? comma : comma - pos);
       bool found = false;
       for (const FlagName& f : kFlagNames) {
         if (name == f.name) {
