@@ -43,15 +43,16 @@ def test_bullmq_queue_lifecycle(server, r):
                WEIR_TIME_SCALE=str(SCALE), NO_COLOR="1")
     cmd = [node, "--test", "--test-reporter=spec", str(NODE_TEST)]
     # node --test runs the file in a child process: on a timeout, kill the whole group.
-    proc = subprocess.Popen(cmd, cwd=REPO, env=env, stdin=subprocess.DEVNULL, stdout=subprocess.PIPE,
-                            stderr=subprocess.STDOUT, encoding="utf-8", errors="replace",
-                            start_new_session=True)
+    proc = subprocess.Popen(cmd, cwd=REPO, env=env, stdin=subprocess.DEVNULL,
+                            stdout=subprocess.PIPE, stderr=subprocess.STDOUT, encoding="utf-8",
+                            errors="replace", start_new_session=True)
     try:
         out, _ = proc.communicate(timeout=timeout(120))
     except subprocess.TimeoutExpired:
         os.killpg(proc.pid, signal.SIGKILL)
         out, _ = proc.communicate()
-        pytest.fail(f"node --test did not finish in {timeout(120)} s\n{out[-20000:]}", pytrace=False)
+        pytest.fail(f"node --test did not finish in {timeout(120)} s\n{out[-20000:]}",
+                    pytrace=False)
     assert server.alive(), f"server died under BullMQ\n{server.log()}\n--- node ---\n{out[-20000:]}"
     if proc.returncode != 0:
         pytest.fail(f"node --test failed (exit {proc.returncode}):\n{out[-20000:]}", pytrace=False)
