@@ -73,7 +73,7 @@ tsan: deps node-deps
 
 test: unit integration difftest asan tsan
 
-bench: build
+bench: build node-deps
 	bench/bench.sh
 
 fuzz: deps
