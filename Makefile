@@ -4,13 +4,22 @@
 JOBS ?= $(shell nproc)
 BUILD_TYPE ?= Release
 
-.PHONY: all deps build run test unit integration stress difftest asan tsan bench fuzz format \
-	format-check clean
+.PHONY: all deps node-deps build run test unit integration stress difftest asan tsan bench fuzz \
+	format format-check clean
 
 all: build
 
 deps:
 	@scripts/deps.sh
+
+# The Node clients the wire tests drive (tests/node: BullMQ and its ioredis), installed exactly
+# as tests/node/package-lock.json pins them; again only when the lock file is newer than the
+# install (npm writes node_modules/.package-lock.json). No install scripts: nothing is compiled.
+NODE_MODULES = tests/node/node_modules/.package-lock.json
+node-deps: $(NODE_MODULES)
+$(NODE_MODULES): tests/node/package-lock.json | deps
+	npm ci --prefix tests/node --ignore-scripts --no-audit --no-fund
+	touch $@
 
 build: deps
 	cmake -S . -B build -DCMAKE_BUILD_TYPE=$(BUILD_TYPE) >/dev/null
@@ -24,7 +33,7 @@ unit: build
 
 # Wire tests: each test file starts its own servers on free ports, so files run in parallel.
 PYTEST = /usr/bin/python3 -m pytest -q -x -n $(JOBS) --dist loadfile
-integration: build
+integration: build node-deps
 	WEIR_BIN=$(CURDIR)/build/weir $(PYTEST) tests/integration
 
 # The blocking/transaction race test for as long as asked (default 3 minutes, --threads 4).
@@ -48,13 +57,13 @@ difftest: build
 # paths: blocked clients served by other threads, CLIENT LIST, the stress test). TSan's deadlock
 # detector is off: it tracks at most 64 held locks, and an all-shard command holds 16 per thread
 # (lock order is guaranteed by LockSet, and self-deadlock by the lock-ownership check).
-asan: deps
+asan: deps node-deps
 	cmake -S . -B build-asan -DCMAKE_BUILD_TYPE=Debug -DWEIR_SANITIZE=ON >/dev/null
 	cmake --build build-asan -j $(JOBS)
 	cd build-asan && ctest --output-on-failure -j $(JOBS)
 	WEIR_BIN=$(CURDIR)/build-asan/weir WEIR_SLOW=1 WEIR_THREADS=1 $(PYTEST) tests/integration
 
-tsan: deps
+tsan: deps node-deps
 	cmake -S . -B build-tsan -DCMAKE_BUILD_TYPE=Debug -DWEIR_TSAN=ON >/dev/null
 	cmake --build build-tsan -j $(JOBS) --target weir concurrency_test engine_test
 	./build-tsan/tests/unit/concurrency_test
@@ -64,7 +73,7 @@ tsan: deps
 
 test: unit integration difftest asan tsan
 
-bench: build
+bench: build node-deps
 	bench/bench.sh
 
 fuzz: deps

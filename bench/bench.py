@@ -7,6 +7,7 @@ Standard library only. Needs redis-server, redis-benchmark, redis-cli and taskse
 
 import argparse
 import csv
+import hashlib
 import io
 import json
 import os
@@ -64,8 +65,58 @@ STREAM_GROUP_SECONDS = (6.0, 2.0)  # (full, quick)
 STREAMLOAD_ARGS = ["-c", "5", "-b", "50", "-n", "100", "-B", "1000", "-m", "100000", "-w", "20000"]
 DEFAULT_STREAMLOAD = "build/bench/streamload"
 
+# Script rows: EVALSHA as redis-benchmark custom commands, of scripts that each server gets by
+# SCRIPT LOAD before the group (every round, after FLUSHALL). A server without scripting fails
+# SCRIPT LOAD and then these rows (FAIL), and only these.
+# The sliding-window rate limiter of tests/integration/test_script_rate_limit.py: one key per
+# user (rl:<random of 100,000>), window 1 s, limit 100, so at these rates every request is
+# allowed (each call: TIME, ZREMRANGEBYSCORE, ZCARD, ZADD, PEXPIRE) and the work per request
+# does not depend on how fast the server goes.
+LIMITER_SCRIPT = """\
+local key = KEYS[1]
+local window_ms = tonumber(ARGV[1])
+local limit = tonumber(ARGV[2])
+local t = redis.call('TIME')
+local now = tonumber(t[1]) * 1000000 + tonumber(t[2])
+redis.call('ZREMRANGEBYSCORE', key, '-inf', now - window_ms * 1000)
+if redis.call('ZCARD', key) < limit then
+  redis.call('ZADD', key, now, t[1] .. string.format('%06d', t[2]) .. ':' .. ARGV[3])
+  redis.call('PEXPIRE', key, window_ms)
+  return {1, now}
+end
+return {0, now}
+"""
+# Ten HSETs on keys the script builds from ARGV (declares none): h:<random>:1 .. h:<random>:10.
+HSET10_SCRIPT = """\
+for i = 1, 10 do
+  redis.call('HSET', ARGV[1] .. ':' .. i, 'f', ARGV[2])
+end
+return 10
+"""
+SCRIPTS = (LIMITER_SCRIPT, HSET10_SCRIPT)
+LIMITER_SHA = hashlib.sha1(LIMITER_SCRIPT.encode()).hexdigest()
+HSET10_SHA = hashlib.sha1(HSET10_SCRIPT.encode()).hexdigest()
+SCRIPT_TESTS = (  # (row, pipeline, redis-benchmark command, (full, quick) requests)
+    ("EVALSHA limiter -P 1", 1,
+     ["EVALSHA", LIMITER_SHA, "1", "rl:__rand_int__", "1000", "100", "__rand_int__"],
+     (40000, 12000)),
+    ("EVALSHA limiter -P 16", 16,
+     ["EVALSHA", LIMITER_SHA, "1", "rl:__rand_int__", "1000", "100", "__rand_int__"],
+     (160000, 40000)),
+    ("EVALSHA 10 HSETs -P 16", 16, ["EVALSHA", HSET10_SHA, "0", "h:__rand_int__", "__rand_int__"],
+     (60000, 16000)),
+)
+
+# BullMQ rows, run by bench/bullmq_bench.mjs (node; bullmq from tests/node/node_modules, which
+# `make node-deps` installs): on an emptied server, add the jobs with addBulk in chunks, then
+# process them with one Worker. Each phase is a row; the second needs the first's jobs.
+BULLMQ_BENCH = "bench/bullmq_bench.mjs"
+BULLMQ_JOBS = (50000, 10000)  # (full, quick)
+BULLMQ_CHUNK = 1000
+BULLMQ_CONCURRENCY = 50
+
 MEMORY_TTL = 86400
-FAMILIES = ("string", "list", "set", "hash", "zset", "stream")
+FAMILIES = ("string", "list", "set", "hash", "zset", "stream", "script", "bullmq")
 
 
 def log(msg):
@@ -498,6 +549,50 @@ def run_benchmark(server, test, client_cpu, timeout):
     }
 
 
+def bullmq_missing():
+    """Why the BullMQ rows cannot run here, or None."""
+    if not shutil.which("node"):
+        return "node not found (scripts/deps.sh installs Debian's nodejs)"
+    if not os.path.isdir(os.path.join(REPO, "tests", "node", "node_modules", "bullmq")):
+        return "bullmq is not installed in tests/node/node_modules (make node-deps)"
+    return None
+
+
+def run_bullmq(server, test, client_cpu, timeout):
+    """One phase of bench/bullmq_bench.mjs: jobs per second, CPU from the server's /proc."""
+    missing = bullmq_missing()
+    if missing:
+        raise BenchError(missing)
+    argv = ["taskset", "-c", str(client_cpu), shutil.which("node"),
+            os.path.join(REPO, BULLMQ_BENCH), "--port", str(server.port), "--phase", test["phase"],
+            "--jobs", str(test["jobs"]), "--chunk", str(BULLMQ_CHUNK),
+            "--concurrency", str(BULLMQ_CONCURRENCY), "--timeout", str(timeout)]
+    cpu0 = server.cpu_ns()
+    t0 = time.monotonic()
+    rc, out, err = run_client(server, argv, "bullmq_bench %s" % test["name"], timeout + 15)
+    wall = time.monotonic() - t0
+    cpu1 = server.cpu_ns()
+    try:
+        res = json.loads(out.decode(errors="replace").strip().splitlines()[-1])
+    except (ValueError, IndexError):
+        raise BenchError("bullmq_bench against %s failed (rc %d): %s"
+                         % (server.name, rc, err.decode(errors="replace")[-1500:]))
+    if not res["ok"]:
+        raise BenchError("bullmq_bench %s against %s: %s"
+                         % (test["phase"], server.name, res["error"]))
+    cpu_s = (cpu1 - cpu0) / 1e9
+    return {
+        "ops": res["jobs_per_s"],
+        "p50_ms": res["p50_ms"],
+        "p99_ms": res["p99_ms"],
+        "cpu_s": cpu_s,
+        "ops_per_cpu_s": test["jobs"] / cpu_s if cpu_s > 0 else None,
+        "wall_s": wall,
+        "seconds": res["seconds"],
+        "info_cpu_s": res["server_cpu_s"],
+    }
+
+
 def run_streamload(server, test, streamload, client_cpu):
     """One bench/streamload run: entries delivered and acked per second, send-to-receipt latency."""
     if not (os.path.isfile(streamload) and os.access(streamload, os.X_OK)):
@@ -660,6 +755,8 @@ def check_environment(args):
             and not (os.path.isfile(args.streamload) and os.access(args.streamload, os.X_OK))):
         log("warning: %s is not built (bench/bench.sh builds it; needs libhiredis-dev): "
             "the stream group rows will fail" % args.streamload)
+    if not args.no_throughput and "bullmq" in args.only and bullmq_missing():
+        log("warning: %s: the BullMQ rows will fail" % bullmq_missing())
     # Fail early and clearly when a server binary is missing.
     resolve_argv(args.weir_cmd, 1)
     resolve_argv(args.redis_cmd, 1)
@@ -690,15 +787,37 @@ def make_tests(args):
         pace = "max" if rate == 0 else ("%gk/s" % (rate / 1000) if rate >= 1000 else "%d/s" % rate)
         tests.append({"name": "stream group %s" % pace, "family": "stream", "kind": "streamload",
                       "setup": None, "rate": rate, "seconds": seconds})
+    for name, pipeline, rb_args, counts in SCRIPT_TESTS:
+        tests.append({"name": name, "family": "script", "kind": "redis-benchmark",
+                      "setup": "scripts", "args": rb_args, "size": 3, "pipeline": pipeline,
+                      "requests": count(counts)})
+    jobs = count(BULLMQ_JOBS)
+    # The worker row has no latency: "-" in the table (the addBulk row's is per addBulk call).
+    tests.append({"name": "BullMQ addBulk %s" % fmt_count(jobs), "family": "bullmq",
+                  "kind": "bullmq", "setup": "bullmq", "phase": "add", "jobs": jobs})
+    tests.append({"name": "BullMQ worker c=%d" % BULLMQ_CONCURRENCY, "family": "bullmq",
+                  "kind": "bullmq", "setup": "bullmq", "phase": "process", "jobs": jobs,
+                  "no_latency": True})
     return [t for t in tests if t["family"] in args.only]
+
+
+def fmt_count(n):
+    return "%dk" % (n // 1000) if n % 1000 == 0 else str(n)
 
 
 def prepare(server, setup, streams, args):
     """Readies a server for a group of tests: loads the SET/GET keyspace or empties the server."""
     if setup is None:
         return
-    if setup == "flushall":
+    if setup in ("flushall", "bullmq"):
         server.call("FLUSHALL")
+        return
+    if setup == "scripts":
+        server.call("FLUSHALL")
+        for script in SCRIPTS:
+            sha = server.call("SCRIPT", "LOAD", script)
+            if sha != hashlib.sha1(script.encode()).hexdigest():
+                raise BenchError("SCRIPT LOAD answered %r" % (sha,))
         return
     # "prefill SIZE": GETs then read values of the size under test, and every key exists.
     run_pipe(server, streams[int(setup.split()[1])], args.client_cpu, args.timeout)
@@ -749,6 +868,8 @@ def throughput(args, servers, tests, workdir, results):
                     try:
                         if t["kind"] == "streamload":
                             r = run_streamload(s, t, args.streamload, args.client_cpu)
+                        elif t["kind"] == "bullmq":
+                            r = run_bullmq(s, t, args.client_cpu, args.timeout)
                         else:
                             r = run_benchmark(s, t, args.client_cpu, args.timeout)
                     except BenchError as e:
@@ -764,6 +885,9 @@ def throughput(args, servers, tests, workdir, results):
                            "round": rnd + 1, "family": t["family"]}
                     if t["kind"] == "streamload":
                         rec.update({"rate": t["rate"], "seconds": t["seconds"]})
+                    elif t["kind"] == "bullmq":
+                        rec.update({"phase": t["phase"], "jobs": t["jobs"], "chunk": BULLMQ_CHUNK,
+                                    "concurrency": BULLMQ_CONCURRENCY})
                     else:
                         rec.update({"requests": t["requests"], "clients": CLIENTS,
                                     "pipeline": t["pipeline"], "value_size": t["size"]})
@@ -771,7 +895,7 @@ def throughput(args, servers, tests, workdir, results):
                     results.write(rec)
                     cells.append("%s %s ops/s %s ops/cpu-s" % (s.name, fmt_num(r["ops"]),
                                                                fmt_num(r["ops_per_cpu_s"])))
-                log("  %-18s %s" % (t["name"], " | ".join(cells)))
+                log("  %-22s %s" % (t["name"], " | ".join(cells)))
     return data
 
 
@@ -893,6 +1017,12 @@ def report(args, servers, tests, data, mem, versions):
                 "b_ops_per_cpu_s": median(col(b, "ops_per_cpu_s")),
                 "cpu_ratio": ratio_median(col(a, "ops_per_cpu_s"), col(b, "ops_per_cpu_s")),
             }
+            latency = ("a_p50_ms", "b_p50_ms", "a_p99_ms", "b_p99_ms")
+            if t.get("no_latency"):
+                # Not measured for this row: "-", and not a failure.
+                for k in latency:
+                    del row[k]
+            lat = [fmt_ms(row[k]) if k in row else "-" for k in latency]
             # Rounds that failed on one side are left out of the medians; say so.
             missing = ["%s %d/%d" % (srv.name, n, args.rounds)
                        for srv, n in ((srv, d[srv.name].count(None)) for srv in (a, b))
@@ -902,14 +1032,23 @@ def report(args, servers, tests, data, mem, versions):
             name = t["name"] + (" (rounds failed: %s)" % ", ".join(missing) if missing else "")
             lines.append("| %s | %s | %s | %s | %s | %s | %s | %s | %s | %s | %s |" % (
                 name, fmt_num(row["a_ops"]), fmt_num(row["b_ops"]),
-                fmt_ratio(row["ops_ratio"]), fmt_ms(row["a_p50_ms"]), fmt_ms(row["b_p50_ms"]),
-                fmt_ms(row["a_p99_ms"]), fmt_ms(row["b_p99_ms"]), fmt_num(row["a_ops_per_cpu_s"]),
-                fmt_num(row["b_ops_per_cpu_s"]), fmt_ratio(row["cpu_ratio"])))
+                fmt_ratio(row["ops_ratio"]), lat[0], lat[1], lat[2], lat[3],
+                fmt_num(row["a_ops_per_cpu_s"]), fmt_num(row["b_ops_per_cpu_s"]),
+                fmt_ratio(row["cpu_ratio"])))
         if any(t["kind"] == "streamload" for t in tests):
             lines.append("")
             lines.append("stream group rows: ops = stream entries delivered by XREADGROUP and "
                          "acknowledged by XACK; p50/p99 from the producer's XADD to the "
                          "consumer's receipt (bench/README.md).")
+        if any(t["family"] == "script" for t in tests):
+            lines.append("")
+            lines.append("EVALSHA rows: ops = script calls (limiter: 5 commands each; 10 HSETs: "
+                         "10 each), scripts loaded with SCRIPT LOAD beforehand.")
+        if any(t["kind"] == "bullmq" for t in tests):
+            lines.append("")
+            lines.append("BullMQ rows: ops = jobs (bench/bullmq_bench.mjs); addBulk p50/p99 = one "
+                         "addBulk call of %d jobs; the worker row processes the jobs the addBulk "
+                         "row added, %d at a time." % (BULLMQ_CHUNK, BULLMQ_CONCURRENCY))
     if mem is not None:
         lines.append("")
         lines.append("| memory workload | loads | per | %s used_memory B | %s used_memory B | "
