@@ -259,18 +259,17 @@ void WriteReply(lua_State* L, int script_resp, protocol::ReplyBuilder& reply) {
       }
       lua_pop(L, 1);
       if (RawField(L, "verbatim_string") == LUA_TTABLE) {
-        if (RawField(L, "format") == LUA_TSTRING) {
-          std::string format = lua_tostring(L, -1);
-          if (RawField(L, "string") == LUA_TSTRING) {
-            size_t len;
-            const char* s = lua_tolstring(L, -1, &len);
-            reply.Verbatim(std::string_view(s, len), format);
-            lua_pop(L, 4);
-            return;
-          }
-          lua_pop(L, 1);
-        }
+        bool has_format = RawField(L, "format") == LUA_TSTRING;
+        std::string format = has_format ? lua_tostring(L, -1) : "";
         lua_pop(L, 1);
+        if (has_format && RawField(L, "string") == LUA_TSTRING) {
+          size_t len;
+          const char* s = lua_tolstring(L, -1, &len);
+          reply.Verbatim(std::string_view(s, len), format);
+          lua_pop(L, 3);
+          return;
+        }
+        if (has_format) lua_pop(L, 1);
       }
       lua_pop(L, 1);
       if (RawField(L, "map") == LUA_TTABLE) {
