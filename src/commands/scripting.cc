@@ -135,6 +135,8 @@ void ReportMemory(ScriptingState& state) {
   t.reported_bytes = now;
 }
 
+bool IsCompiled(std::string_view sha) { return thread_runtime.index.count(std::string(sha)) != 0; }
+
 // Makes sure the runtime has sha compiled; false with the error replied.
 bool EnsureCompiled(scripting::LuaRuntime& lua, std::string_view sha, const std::string& body,
                     protocol::ReplyBuilder& reply) {
@@ -268,7 +270,8 @@ bool ScriptRun::EnsureLocks(const CommandSpec& spec, std::span<const std::string
   engine::LockSet& locks = ctx_.locks;
   if (locks.holds_all()) return true;
   engine::Engine& engine = ctx_.server.engine();
-  std::vector<int> needed;
+  thread_local std::vector<int> needed;
+  needed.clear();
   if (spec.flags & kAllShards) {
     for (int s = 0; s < engine.num_shards(); ++s) needed.push_back(s);
   } else if (!(spec.flags & kNoLock)) {
@@ -356,30 +359,30 @@ void RunEval(CommandContext& ctx, bool evalsha, bool read_only) {
   if (!SplitKeysAndArgs(ctx, &keys, &args)) return;
 
   std::string sha;
-  std::optional<scripting::ScriptCache::Script> script;
+  uint32_t flags = 0;
+  std::string body;
+  scripting::LuaRuntime& lua = RuntimeFor(state);
   if (evalsha) {
     if (ctx.arg(1).size() != 40) return ctx.reply.Error(kNoScriptError);
     sha = LowerSha(ctx.arg(1));
-    script = state.cache().Find(sha);
-    if (!script) return ctx.reply.Error(kNoScriptError);
+    // The body is copied out of the shared cache only by a thread that must compile it.
+    if (!state.cache().Find(sha, &flags, IsCompiled(sha) ? nullptr : &body)) {
+      return ctx.reply.Error(kNoScriptError);
+    }
   } else {
     sha = scripting::Sha1Hex(ctx.arg(1));
-    script = state.cache().Find(sha);
-    if (!script) {
-      uint32_t flags;
+    body.assign(ctx.arg(1));
+    if (!state.cache().Find(sha, &flags, nullptr)) {
       size_t shebang_len;
       std::string error;
-      if (!scripting::ParseShebang(ctx.arg(1), &flags, &shebang_len, &error)) {
+      if (!scripting::ParseShebang(body, &flags, &shebang_len, &error)) {
         return ctx.reply.Error(StrCat("ERR ", error));
       }
-      script = scripting::ScriptCache::Script{std::string(ctx.arg(1)), flags};
     }
   }
-  scripting::LuaRuntime& lua = RuntimeFor(state);
-  if (!EnsureCompiled(lua, sha, script->body, ctx.reply)) return;
-  if (!evalsha) state.cache().Add(sha, script->body, script->flags, false);
+  if (!EnsureCompiled(lua, sha, body, ctx.reply)) return;
+  if (!evalsha) state.cache().Add(sha, body, flags, false);
 
-  uint32_t flags = script->flags;
   bool compat = flags & scripting::kScriptCompatMode;
   if (!compat && !(flags & scripting::kScriptNoWrites) && read_only) {
     return ctx.reply.Error("ERR Can not execute a script with write flag using *_ro command.");
@@ -435,8 +438,9 @@ void CmdScriptLoad(CommandContext& ctx) {
     state.cache().Add(sha, body, flags, true);
     ReportMemory(state);
   } else {
-    auto script = state.cache().Find(sha);
-    if (script) state.cache().Add(sha, script->body, script->flags, true);
+    uint32_t flags;
+    std::string body;
+    if (state.cache().Find(sha, &flags, &body)) state.cache().Add(sha, body, flags, true);
   }
   ctx.reply.Bulk(sha);
 }

@@ -5,6 +5,7 @@
 //   {verbatim_string={format=..., string=...}}; map -> {map={k=v...}}; set -> {set={m=true...}}.
 // And back: number -> integer (truncated); string -> bulk; true -> 1 (RESP2) or #t; false ->
 // null (RESP2) or #f; tables by the fields above, else an array up to the first nil.
+#include <charconv>
 #include <cmath>
 #include <cstdlib>
 #include <string>
@@ -15,6 +16,12 @@
 namespace weir::scripting {
 
 namespace {
+
+int64_t ParseLength(std::string_view s) {
+  int64_t v = 0;
+  std::from_chars(s.data(), s.data() + s.size(), v);
+  return v;
+}
 
 class ReplyReader {
  public:
@@ -30,13 +37,11 @@ class ReplyReader {
     std::string_view line = Line();
     switch (type) {
       case ':':
-        if (L)
-          lua_pushnumber(
-              L, static_cast<lua_Number>(std::strtoll(std::string(line).c_str(), nullptr, 10)));
+        if (L) lua_pushnumber(L, static_cast<lua_Number>(ParseLength(line)));
         break;
       case '$':
       case '=': {
-        int64_t len = std::strtoll(std::string(line).c_str(), nullptr, 10);
+        int64_t len = ParseLength(line);
         if (len < 0) {
           if (L) lua_pushboolean(L, 0);
           break;
@@ -74,7 +79,7 @@ class ReplyReader {
       case '*':
       case '~':
       case '>': {
-        int64_t n = std::strtoll(std::string(line).c_str(), nullptr, 10);
+        int64_t n = ParseLength(line);
         if (n < 0) {
           if (L) lua_pushboolean(L, 0);
           break;
@@ -108,7 +113,7 @@ class ReplyReader {
         break;
       }
       case '%': {
-        int64_t n = std::strtoll(std::string(line).c_str(), nullptr, 10);
+        int64_t n = ParseLength(line);
         if (L) {
           lua_checkstack(L, 4);
           lua_newtable(L);
@@ -125,7 +130,7 @@ class ReplyReader {
       }
       case '|': {
         // Attributes are not shown to scripts: skip them, then read the reply they annotate.
-        int64_t n = std::strtoll(std::string(line).c_str(), nullptr, 10);
+        int64_t n = ParseLength(line);
         for (int64_t i = 0; i < 2 * n; ++i) Push(nullptr);
         Push(L);
         break;

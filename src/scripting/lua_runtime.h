@@ -85,6 +85,7 @@ class LuaRuntime {
   void CallWithHandler(const Run& run, int nargs, protocol::ReplyBuilder& reply);
 
   lua_State* lua_ = nullptr;
+  int runs_since_gc_ = 0;
 };
 
 // Converts the RESP reply in `resp` (one complete reply) to the Lua value Redis gives

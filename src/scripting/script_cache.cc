@@ -88,12 +88,14 @@ std::vector<std::string> ScriptFlagNames(uint32_t flags) {
   return out;
 }
 
-std::optional<ScriptCache::Script> ScriptCache::Find(std::string_view sha) {
+bool ScriptCache::Find(std::string_view sha, uint32_t* flags, std::string* body) {
   std::lock_guard lock(mu_);
   auto it = scripts_.find(std::string(sha));
-  if (it == scripts_.end()) return std::nullopt;
+  if (it == scripts_.end()) return false;
   if (!it->second.from_load) eval_lru_.splice(eval_lru_.begin(), eval_lru_, it->second.lru);
-  return it->second.script;
+  *flags = it->second.script.flags;
+  if (body != nullptr) *body = it->second.script.body;
+  return true;
 }
 
 bool ScriptCache::Contains(std::string_view sha) {

@@ -44,8 +44,9 @@ class ScriptCache {
     uint32_t flags = 0;
   };
 
-  // Looks a script up, refreshing its place in the eviction order.
-  std::optional<Script> Find(std::string_view sha);
+  // Looks a script up, refreshing its place in the eviction order: its flags, and its body
+  // when body is not null (only a thread that has not compiled it yet needs the text).
+  bool Find(std::string_view sha, uint32_t* flags, std::string* body);
   bool Contains(std::string_view sha);
   // Adds (or refreshes) a script; from_load marks it as SCRIPT LOAD'ed (never evicted).
   // Returns the shas evicted to make room.

@@ -57,8 +57,9 @@ TEST_F(ConversionsTest, Resp2ToLua) {
   EXPECT_EQ(Eval("*-1\r\n", "v"), "false");
   EXPECT_EQ(Eval("+OK\r\n", "v.ok"), "OK");
   EXPECT_EQ(Eval("-ERR bad thing\r\n", "v.err"), "ERR bad thing");
-  EXPECT_EQ(Eval("*3\r\n:1\r\n$1\r\nx\r\n*1\r\n$-1\r\n", "#v .. type(v[1]) .. v[2] .. tostring(v[3][1])"),
-            "3numberxfalse");
+  EXPECT_EQ(
+      Eval("*3\r\n:1\r\n$1\r\nx\r\n*1\r\n$-1\r\n", "#v .. type(v[1]) .. v[2] .. tostring(v[3][1])"),
+      "3numberxfalse");
   EXPECT_EQ(Eval("*0\r\n", "#v"), "0");
 }
 
@@ -110,8 +111,7 @@ TEST_F(ConversionsTest, LuaToResp3) {
   EXPECT_EQ(Reply("{map={a=1}}", 3, true), "%1\r\n$1\r\na\r\n:1\r\n");
   EXPECT_EQ(Reply("{set={a=true}}", 3, true), "~1\r\n$1\r\na\r\n");
   EXPECT_EQ(Reply("{big_number='123'}", 3, true), "(123\r\n");
-  EXPECT_EQ(Reply("{verbatim_string={format='txt', string='hi'}}", 3, true),
-            "=6\r\ntxt:hi\r\n");
+  EXPECT_EQ(Reply("{verbatim_string={format='txt', string='hi'}}", 3, true), "=6\r\ntxt:hi\r\n");
 }
 
 TEST_F(ConversionsTest, RecursiveTableStopsAtTheStackLimit) {
