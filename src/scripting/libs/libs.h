@@ -6,6 +6,10 @@
 
 namespace weir::scripting {
 
+// Opens the four libraries into L's globals (after luaL_openlibs or the runtime's own subset).
 void OpenScriptLibraries(lua_State* L);
+
+// Pushes the cmsgpack module table (without setting a global); a lua_CFunction.
+int OpenCmsgpackLib(lua_State* L);
 
 }  // namespace weir::scripting

@@ -1,0 +1,425 @@
+// Unit tests for src/scripting/libs: the cmsgpack global scripts get, checked as Lua snippets
+// against lua-cmsgpack 0.4.0's behaviour, including the cmsgpack cases of Redis 7.2's
+// tests/unit/scripting.tcl.
+#include <gtest/gtest.h>
+
+#include <string>
+
+#include "scripting/libs/libs.h"
+
+namespace weir::scripting {
+namespace {
+
+// hex(s) / unhex(h) for byte-exact checks (Lua 5.1 strings have no \x escapes), and show(...)
+// joining any values, nils included, with "," (a table shows as "table").
+constexpr const char* kHelpers = R"lua(
+function hex(s) return (s:gsub('.', function(c) return string.format('%02x', c:byte()) end)) end
+function unhex(h) return (h:gsub('..', function(b) return string.char(tonumber(b, 16)) end)) end
+function show(...)
+  local out = {}
+  for i = 1, select('#', ...) do
+    local v = select(i, ...)
+    out[i] = type(v) == 'table' and 'table' or tostring(v)
+  end
+  return table.concat(out, ',')
+end
+)lua";
+
+class LuaLibsTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    L_ = luaL_newstate();
+    luaL_openlibs(L_);
+    OpenScriptLibraries(L_);
+    ASSERT_EQ(Run(kHelpers), "");
+  }
+  void TearDown() override { lua_close(L_); }
+
+  // Runs `code` as a chunk. Returns its results as tostring() shows them, joined by ",", or
+  // "ERR: test:1: <message>" when it raised an error.
+  std::string Run(const std::string& code) {
+    const int base = lua_gettop(L_);
+    if (luaL_loadbuffer(L_, code.data(), code.size(), "=test") != 0 ||
+        lua_pcall(L_, 0, LUA_MULTRET, 0) != 0) {
+      std::string err = std::string("ERR: ") + lua_tostring(L_, -1);
+      lua_settop(L_, base);
+      return err;
+    }
+    std::string out;
+    for (int i = base + 1; i <= lua_gettop(L_); ++i) {
+      lua_getglobal(L_, "tostring");
+      lua_pushvalue(L_, i);
+      lua_call(L_, 1, 1);
+      if (i > base + 1) out += ",";
+      out += lua_tostring(L_, -1);
+      lua_pop(L_, 1);
+    }
+    lua_settop(L_, base);
+    return out;
+  }
+
+  std::string PackHex(const std::string& lua_value) {
+    return Run("return hex(cmsgpack.pack(" + lua_value + "))");
+  }
+
+  lua_State* L_ = nullptr;
+};
+
+// ---- cmsgpack: encoding ---------------------------------------------------------------------
+
+TEST_F(LuaLibsTest, CmsgpackIntegerWidthBoundaries) {
+  const std::pair<const char*, const char*> cases[] = {
+      {"0", "00"},
+      {"127", "7f"},
+      {"128", "cc80"},
+      {"255", "ccff"},
+      {"256", "cd0100"},
+      {"65535", "cdffff"},
+      {"65536", "ce00010000"},
+      {"2^32-1", "ceffffffff"},
+      {"2^32", "cf0000000100000000"},
+      {"2^53", "cf0020000000000000"},
+      {"-1", "ff"},
+      {"-32", "e0"},
+      {"-33", "d0df"},
+      {"-128", "d080"},
+      {"-129", "d1ff7f"},
+      {"-32768", "d18000"},
+      {"-32769", "d2ffff7fff"},
+      {"-2^31", "d280000000"},
+      {"-2^31-1", "d3ffffffff7fffffff"},
+      {"-2^63", "d38000000000000000"},
+      {"-0.0", "00"},
+  };
+  for (const auto& [value, bytes] : cases) {
+    EXPECT_EQ(PackHex(value), bytes) << value;
+    // And back.
+    EXPECT_EQ(Run(std::string("return cmsgpack.unpack(cmsgpack.pack(") + value + ")) == " + value),
+              "true")
+        << value;
+  }
+}
+
+TEST_F(LuaLibsTest, CmsgpackFloats) {
+  EXPECT_EQ(PackHex("1.5"), "ca3fc00000");  // exact as a float32
+  EXPECT_EQ(PackHex("-0.25"), "cabe800000");
+  EXPECT_EQ(PackHex("0.1"), "cb3fb999999999999a");  // needs a float64
+  EXPECT_EQ(PackHex("1e300"), "cb7e37e43c8800759c");
+  EXPECT_EQ(PackHex("1/0"), "ca7f800000");
+  EXPECT_EQ(PackHex("-1/0"), "caff800000");
+  EXPECT_EQ(PackHex("0/0"), "cbfff8000000000000");
+  // Integral but beyond int64: 2^63 and 2^64 are exact float32s, 2^63+2^30 is not.
+  EXPECT_EQ(PackHex("2^63"), "ca5f000000");
+  EXPECT_EQ(PackHex("2^64"), "ca5f800000");
+  EXPECT_EQ(PackHex("2^63+2^30"), "cb43e0000000080000");
+  EXPECT_EQ(Run("return cmsgpack.unpack(cmsgpack.pack(1.5)), cmsgpack.unpack(cmsgpack.pack(0.1))"),
+            "1.5,0.1");
+}
+
+TEST_F(LuaLibsTest, CmsgpackStringLengths) {
+  const std::pair<int, const char*> cases[] = {
+      {0, "a0"},       {31, "bf"},        {32, "d920"},          {255, "d9ff"},
+      {256, "da0100"}, {65535, "daffff"}, {65536, "db00010000"},
+  };
+  for (const auto& [len, header] : cases) {
+    const std::string n = std::to_string(len);
+    const std::string h = header;
+    EXPECT_EQ(Run("local s = string.rep('x', " + n + ") local e = cmsgpack.pack(s) " +
+                  "return hex(e:sub(1, " + std::to_string(h.size() / 2) + ")), #e, " +
+                  "cmsgpack.unpack(e) == s"),
+              h + "," + std::to_string(len + h.size() / 2) + ",true")
+        << len;
+  }
+  EXPECT_EQ(PackHex("'a\\0b'"), "a3610062");
+}
+
+TEST_F(LuaLibsTest, CmsgpackScalarsAndUnsupportedTypes) {
+  EXPECT_EQ(PackHex("true"), "c3");
+  EXPECT_EQ(PackHex("false"), "c2");
+  EXPECT_EQ(PackHex("nil"), "c0");
+  EXPECT_EQ(PackHex("print"), "c0");
+  EXPECT_EQ(PackHex("coroutine.create(function() end)"), "c0");
+  EXPECT_EQ(PackHex("1, 'a', nil, true"), "01a161c0c3");
+}
+
+TEST_F(LuaLibsTest, CmsgpackArraysAndMaps) {
+  EXPECT_EQ(PackHex("{}"), "90");
+  EXPECT_EQ(PackHex("{1, 2, 3}"), "93010203");
+  EXPECT_EQ(PackHex("{[1]='a', [2]='b'}"), "92a161a162");
+  EXPECT_EQ(PackHex("{a=1}"), "81a16101");
+  // A hole, a zero, a fractional or a string key: a map.
+  EXPECT_EQ(PackHex("{1, nil, 3}"), "8201010303");
+  EXPECT_EQ(PackHex("{[0]=1}"), "810001");
+  EXPECT_EQ(PackHex("{[1.5]=1}"), "81ca3fc0000001");
+  EXPECT_EQ(PackHex("{[2]=2}"), "810202");
+  // Array and map header widths.
+  EXPECT_EQ(
+      Run("local t = {} for i = 1, 15 do t[i] = 0 end return hex(cmsgpack.pack(t):sub(1, 1))"),
+      "9f");
+  EXPECT_EQ(
+      Run("local t = {} for i = 1, 16 do t[i] = 0 end return hex(cmsgpack.pack(t):sub(1, 3))"),
+      "dc0010");
+  EXPECT_EQ(
+      Run("local t = {} for i = 1, 65536 do t[i] = 0 end return hex(cmsgpack.pack(t):sub(1, 5))"),
+      "dd00010000");
+  EXPECT_EQ(Run("local t = {} for i = 1, 16 do t['k'..i] = 0 end "
+                "return hex(cmsgpack.pack(t):sub(1, 3))"),
+            "de0010");
+  EXPECT_EQ(Run("local t = {} for i = 1, 65536 do t['k'..i] = 0 end "
+                "return hex(cmsgpack.pack(t):sub(1, 5))"),
+            "df00010000");
+  // Round trip of a nested mix.
+  EXPECT_EQ(Run("local t = cmsgpack.unpack(cmsgpack.pack({1, {a={true, 'x'}}, [3]=-7})) "
+                "return t[1], t[2].a[1], t[2].a[2], t[3]"),
+            "1,true,x,-7");
+}
+
+TEST_F(LuaLibsTest, CmsgpackNestingLimit) {
+  // Tables at level 16 (the 17th table down) are encoded as nil.
+  EXPECT_EQ(Run("local v = 1 for i = 1, 16 do v = {v} end return hex(cmsgpack.pack(v))"),
+            "9191919191919191919191919191919101");
+  EXPECT_EQ(Run("local v = 1 for i = 1, 17 do v = {v} end return hex(cmsgpack.pack(v))"),
+            "91919191919191919191919191919191c0");
+  EXPECT_EQ(Run("local v = 1 for i = 1, 30 do v = {v} end return hex(cmsgpack.pack(v))"),
+            "91919191919191919191919191919191c0");
+  // The limit counts from each argument.
+  EXPECT_EQ(Run("local v = 1 for i = 1, 17 do v = {v} end "
+                "return #cmsgpack.pack(v, v) == 2 * #cmsgpack.pack(v)"),
+            "true");
+  // Map keys count as one level deeper too.
+  EXPECT_EQ(Run("local v = 1 for i = 1, 16 do v = {v} end return hex(cmsgpack.pack({[{}]=v}))"),
+            "8190919191919191919191919191919191c0");
+}
+
+// Redis: "EVAL - cmsgpack can pack double?"
+TEST_F(LuaLibsTest, RedisCmsgpackCanPackDouble) {
+  EXPECT_EQ(Run(R"lua(local encoded = cmsgpack.pack(0.1)
+                local h = ""
+                for i = 1, #encoded do
+                    h = h .. string.format("%02x",string.byte(encoded,i))
+                end
+                return h)lua"),
+            "cb3fb999999999999a");
+}
+
+// Redis: "EVAL - cmsgpack can pack negative int64?"
+TEST_F(LuaLibsTest, RedisCmsgpackCanPackNegativeInt64) {
+  EXPECT_EQ(Run(R"lua(local encoded = cmsgpack.pack(-1099511627776)
+                local h = ""
+                for i = 1, #encoded do
+                    h = h .. string.format("%02x",string.byte(encoded,i))
+                end
+                return h)lua"),
+            "d3ffffff0000000000");
+}
+
+// Redis: "EVAL - cmsgpack pack/unpack smoke test"
+TEST_F(LuaLibsTest, RedisCmsgpackSmokeTest) {
+  EXPECT_EQ(Run(R"lua(
+                local str_lt_32 = string.rep("x", 30)
+                local str_lt_255 = string.rep("x", 250)
+                local str_lt_65535 = string.rep("x", 65530)
+                local str_long = string.rep("x", 100000)
+                local array_lt_15 = {1, 2, 3, 4, 5}
+                local array_lt_65535 = {1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15, 16, 17, 18}
+                local array_big = {}
+                for i=1, 100000 do
+                    array_big[i] = i
+                end
+                local map_lt_15 = {a=1, b=2}
+                local map_big = {}
+                for i=1, 100000 do
+                    map_big[tostring(i)] = i
+                end
+                local some_map = {
+                    s1=str_lt_32,
+                    s2=str_lt_255,
+                    s3=str_lt_65535,
+                    s4=str_long,
+                    d1=0.1,
+                    i1=1,
+                    i2=250,
+                    i3=65530,
+                    i4=100000,
+                    i5=2^40,
+                    i6=-1,
+                    i7=-120,
+                    i8=-32000,
+                    i9=-100000,
+                    i10=-3147483648,
+                    a1=array_lt_15,
+                    a2=array_lt_65535,
+                    a3=array_big,
+                    m1=map_lt_15,
+                    m2=map_big,
+                    b1=false,
+                    b2=true,
+                    n=nil
+                }
+                local encoded = cmsgpack.pack(some_map)
+                local decoded = cmsgpack.unpack(encoded)
+                assert(table.concat(some_map) == table.concat(decoded))
+                local offset, decoded_one = cmsgpack.unpack_one(encoded, 0)
+                assert(table.concat(some_map) == table.concat(decoded_one))
+                assert(offset == -1)
+
+                local encoded_multiple = cmsgpack.pack(str_lt_32, str_lt_255, str_lt_65535, str_long)
+                local offset, obj = cmsgpack.unpack_limit(encoded_multiple, 1, 0)
+                assert(obj == str_lt_32)
+                offset, obj = cmsgpack.unpack_limit(encoded_multiple, 1, offset)
+                assert(obj == str_lt_255)
+                offset, obj = cmsgpack.unpack_limit(encoded_multiple, 1, offset)
+                assert(obj == str_lt_65535)
+                offset, obj = cmsgpack.unpack_limit(encoded_multiple, 1, offset)
+                assert(obj == str_long)
+                assert(offset == -1)
+                -- Beyond Redis's test: the decoded values themselves.
+                assert(decoded.s4 == str_long and decoded.d1 == 0.1 and decoded.i5 == 2^40)
+                assert(decoded.i10 == -3147483648 and decoded.a3[100000] == 100000)
+                assert(decoded.m2["99999"] == 99999 and decoded.b1 == false and decoded.b2 == true)
+                return "ok")lua"),
+            "ok");
+}
+
+// Redis: "EVAL - cmsgpack can pack and unpack circular references?"
+TEST_F(LuaLibsTest, RedisCmsgpackCircularReferences) {
+  EXPECT_EQ(Run(R"lua(local a = {x=nil,y=5}
+                local b = {x=a}
+                a['x'] = b
+                local encoded = cmsgpack.pack(a)
+                local h = ""
+                for i = 1, #encoded do
+                    h = h .. string.format("%02x",string.byte(encoded,i))
+                end
+                local re = cmsgpack.unpack(encoded)
+                assert(re)
+                assert(re.x)
+                assert(re.x.x.y == re.y)
+                assert(re.x.x.x.x.y == re.y)
+                assert(re.x.x.x.x.x.x.y == re.y)
+                assert(re.x.x.x.x.x.x.x.x.x.x.y == re.y)
+                assert(re.x.x.x.x.x.x.x.x.x.x.x.x.x.x.y == re.y)
+                assert(re.x.x.x.x.x.x.x.x.x.x.x.x.x.x.x)
+                assert(re.x.x.x.x.x.x.x.x.x.x.x.x.x.x.x.x == nil)
+                return h, re.x.x.x.x.x.x.x.x.y == re.y, re.y == 5)lua"),
+            "82a17905a17881a17882a17905a17881a17882a17905a17881a17882a17905a17881a17882a17905a17881"
+            "a17882a17905a17881a17882a17905a17881a17882a17905a17881a178c0,true,true");
+}
+
+TEST_F(LuaLibsTest, CmsgpackPackErrors) {
+  EXPECT_EQ(Run("return cmsgpack.pack()"),
+            "ERR: test:1: bad argument #0 to 'pack' (MessagePack pack needs input.)");
+  EXPECT_EQ(Run("return cmsgpack._NAME, cmsgpack._VERSION"), "cmsgpack,lua-cmsgpack 0.4.0");
+}
+
+// ---- cmsgpack: decoding ---------------------------------------------------------------------
+
+TEST_F(LuaLibsTest, CmsgpackDecodesEveryType) {
+  const std::pair<const char*, const char*> cases[] = {
+      {"00", "0"},
+      {"7f", "127"},
+      {"e0", "-32"},
+      {"ff", "-1"},
+      {"cc80", "128"},
+      {"cdffff", "65535"},
+      {"ceffffffff", "4294967295"},
+      {"cf0000000100000000", "4294967296"},
+      // lua-cmsgpack reads uint64 through a signed int64.
+      {"cfffffffffffffffff", "-1"},
+      {"cf8000000000000000", "-9.2233720368548e+18"},
+      {"d0df", "-33"},
+      {"d1ff7f", "-129"},
+      {"d2ffff7fff", "-32769"},
+      {"d3ffffffff7fffffff", "-2147483649"},
+      {"ca3fc00000", "1.5"},
+      {"cb3fb999999999999a", "0.1"},
+      {"c0", "nil"},
+      {"c2", "false"},
+      {"c3", "true"},
+      {"a3616263", "abc"},
+      {"d903616263", "abc"},
+      {"da0003616263", "abc"},
+      {"db00000003616263", "abc"},
+  };
+  for (const auto& [bytes, shown] : cases) {
+    EXPECT_EQ(Run(std::string("return cmsgpack.unpack(unhex('") + bytes + "'))"), shown) << bytes;
+  }
+  // Containers of every header width.
+  EXPECT_EQ(Run("local t = cmsgpack.unpack(unhex('920102')) return #t, t[1], t[2]"), "2,1,2");
+  EXPECT_EQ(Run("local t = cmsgpack.unpack(unhex('dc00020102')) return #t, t[2]"), "2,2");
+  EXPECT_EQ(Run("local t = cmsgpack.unpack(unhex('dd000000020102')) return #t, t[2]"), "2,2");
+  EXPECT_EQ(Run("local t = cmsgpack.unpack(unhex('81a16101')) return t.a"), "1");
+  EXPECT_EQ(Run("local t = cmsgpack.unpack(unhex('de0001a16101')) return t.a"), "1");
+  EXPECT_EQ(Run("local t = cmsgpack.unpack(unhex('df00000001a16101')) return t.a"), "1");
+  // nil elements leave holes; tables can be keys.
+  EXPECT_EQ(Run("local t = cmsgpack.unpack(unhex('93c001c0')) return t[1], t[2], t[3]"),
+            "nil,1,nil");
+  EXPECT_EQ(Run("local t = cmsgpack.unpack(unhex('819001')) local k = next(t) "
+                "return type(k), t[k]"),
+            "table,1");
+  // No nesting limit of its own (msgpack-c's unpacker stops at 32).
+  EXPECT_EQ(Run("local t = cmsgpack.unpack(string.rep(unhex('91'), 100) .. unhex('07')) "
+                "for i = 1, 100 do t = t[1] end return t"),
+            "7");
+  // Several values.
+  EXPECT_EQ(Run("return show(cmsgpack.unpack(cmsgpack.pack(1, 'a', nil, true)))"), "1,a,nil,true");
+  EXPECT_EQ(Run("return select('#', cmsgpack.unpack(''))"), "0");
+}
+
+TEST_F(LuaLibsTest, CmsgpackUnpackOneAndLimitOffsets) {
+  ASSERT_EQ(Run("s = cmsgpack.pack(1, 'ab', {1, 2}) return #s"), "7");
+  EXPECT_EQ(Run("return show(cmsgpack.unpack_one(s))"), "1,1");
+  EXPECT_EQ(Run("return show(cmsgpack.unpack_one(s, 1))"), "4,ab");
+  EXPECT_EQ(Run("local off, t = cmsgpack.unpack_one(s, 4) return off, t[2]"), "-1,2");
+  EXPECT_EQ(Run("return show(cmsgpack.unpack_one(s, 7))"), "-1");
+  EXPECT_EQ(Run("return show(cmsgpack.unpack_limit(s, 2))"), "4,1,ab");
+  EXPECT_EQ(Run("return show(cmsgpack.unpack_limit(s, 2, 1))"), "-1,ab,table");
+  EXPECT_EQ(Run("return select('#', cmsgpack.unpack_limit(s, 5)), (cmsgpack.unpack_limit(s, 5))"),
+            "4,-1");
+  // limit 0 and offset 0 mean "decode everything", without an offset in front.
+  EXPECT_EQ(Run("return show(cmsgpack.unpack_limit(s, 0))"), "1,ab,table");
+  EXPECT_EQ(Run("return show(cmsgpack.unpack_limit(s, 0, 1))"), "1");
+  EXPECT_EQ(Run("return show(cmsgpack.unpack_limit(s, 1.9))"), "1,1");
+  EXPECT_EQ(Run("return cmsgpack.unpack_one(s, 8)"),
+            "ERR: test:1: Start offset 8 greater than input length 7.");
+  EXPECT_EQ(Run("return cmsgpack.unpack_one(s, -1)"),
+            "ERR: test:1: Invalid request to unpack with offset of -1 and limit of 7.");
+  EXPECT_EQ(Run("return cmsgpack.unpack_limit(s, -1)"),
+            "ERR: test:1: Invalid request to unpack with offset of 0 and limit of 7.");
+  EXPECT_EQ(Run("return cmsgpack.unpack_limit(s)"),
+            "ERR: test:1: bad argument #2 to 'unpack_limit' (number expected, got no value)");
+  EXPECT_EQ(Run("return cmsgpack.unpack_one(s, 'x')"),
+            "ERR: test:1: bad argument #2 to 'unpack_one' (number expected, got string)");
+  EXPECT_EQ(Run("return cmsgpack.unpack()"),
+            "ERR: test:1: bad argument #1 to 'unpack' (string expected, got no value)");
+}
+
+TEST_F(LuaLibsTest, CmsgpackBadInput) {
+  const char* missing[] = {"cd01",         "cf00",   "92",           "9201",
+                           "d9",           "d90561", "db0000000561", "ddffffffff",
+                           "dfffffffff01", "a2",     "cb3fb9",       "81a161"};
+  for (const char* bytes : missing) {
+    EXPECT_EQ(Run(std::string("return cmsgpack.unpack(unhex('") + bytes + "'))"),
+              "ERR: test:1: Missing bytes in input.")
+        << bytes;
+  }
+  // 0xc1, bin, ext and fixext are not lua-cmsgpack 0.4.0 types, even when truncated.
+  const char* bad[] = {"c1",     "c40161", "c5000161", "c60000000161", "c7010161",
+                       "d40161", "d8",     "92c401",   "01c1"};
+  for (const char* bytes : bad) {
+    EXPECT_EQ(Run(std::string("return cmsgpack.unpack(unhex('") + bytes + "'))"),
+              "ERR: test:1: Bad data format in input.")
+        << bytes;
+  }
+  // The values before a bad one are still consumed by unpack_one.
+  EXPECT_EQ(Run("return show(cmsgpack.unpack_one(unhex('01c1')))"), "1,1");
+  EXPECT_EQ(Run("return cmsgpack.unpack(unhex('81c001'))"), "ERR: table index is nil");
+  EXPECT_EQ(
+      Run("return cmsgpack.unpack(string.rep(unhex('01'), 10000))"),
+      "ERR: test:1: stack overflow (too many return values at once; use unpack_one or unpack_limit "
+      "instead.)");
+  EXPECT_EQ(Run("return (cmsgpack.unpack_limit(string.rep(unhex('01'), 10000), 3))"), "3");
+}
+
+}  // namespace
+}  // namespace weir::scripting
