@@ -1,6 +1,6 @@
-// Unit tests for src/scripting/libs: the cmsgpack global scripts get, checked as Lua snippets
-// against lua-cmsgpack 0.4.0's behaviour, including the cmsgpack cases of Redis 7.2's
-// tests/unit/scripting.tcl.
+// Unit tests for src/scripting/libs: the cmsgpack and struct globals scripts get, checked as Lua
+// snippets against lua-cmsgpack 0.4.0 / lua_struct behaviour, including the cmsgpack cases of
+// Redis 7.2's tests/unit/scripting.tcl.
 #include <gtest/gtest.h>
 
 #include <string>
@@ -419,6 +419,152 @@ TEST_F(LuaLibsTest, CmsgpackBadInput) {
       "ERR: test:1: stack overflow (too many return values at once; use unpack_one or unpack_limit "
       "instead.)");
   EXPECT_EQ(Run("return (cmsgpack.unpack_limit(string.rep(unhex('01'), 10000), 3))"), "3");
+}
+
+// ---- struct ---------------------------------------------------------------------------------
+
+TEST_F(LuaLibsTest, StructPackIntegers) {
+  EXPECT_EQ(Run("return hex(struct.pack('b', -1)), hex(struct.pack('B', 255))"), "ff,ff");
+  EXPECT_EQ(Run("return hex(struct.pack('<h', -2)), hex(struct.pack('>h', -2))"), "feff,fffe");
+  EXPECT_EQ(Run("return hex(struct.pack('<H', 0x1234)), hex(struct.pack('>H', 0x1234))"),
+            "3412,1234");
+  EXPECT_EQ(Run("return hex(struct.pack('>i', 1)), hex(struct.pack('<i', 1))"),
+            "00000001,01000000");
+  EXPECT_EQ(Run("return hex(struct.pack('>I', 2^32-1)), hex(struct.pack('i', 1))"),
+            "ffffffff,01000000");
+  EXPECT_EQ(Run("return hex(struct.pack('>l', -2)), hex(struct.pack('<L', 2^40))"),
+            "fffffffffffffffe,0000000000010000");
+  EXPECT_EQ(Run("return hex(struct.pack('>T', 258))"), "0000000000000102");
+  EXPECT_EQ(Run("return hex(struct.pack('>i3', -2)), hex(struct.pack('<I3', 0x010203))"),
+            "fffffe,030201");
+  EXPECT_EQ(Run("return hex(struct.pack('>I1', 300)), hex(struct.pack('i0', 5))"), "2c,");
+  // Sizes past 8: the top bytes are zero, negative numbers included.
+  EXPECT_EQ(Run("return hex(struct.pack('<i16', -1))"), "ffffffffffffffff0000000000000000");
+  EXPECT_EQ(Run("return hex(struct.pack('>I10', 1))"), "00000000000000000001");
+  // Truncation of fractions; out-of-range values convert as on x86-64.
+  EXPECT_EQ(Run("return hex(struct.pack('>i', 3.9)), hex(struct.pack('>i', -3.9))"),
+            "00000003,fffffffd");
+  EXPECT_EQ(Run("return hex(struct.pack('>L', 2^63)), hex(struct.pack('>L', 2^64))"),
+            "8000000000000000,0000000000000000");
+  EXPECT_EQ(Run("return hex(struct.pack('>l', -2^64)), hex(struct.pack('>l', 0/0))"),
+            "8000000000000000,8000000000000000");
+  EXPECT_EQ(Run("return hex(struct.pack('>I2 <I2 I2', 1, 1, 1))"), "000101000100");
+}
+
+TEST_F(LuaLibsTest, StructUnpackIntegers) {
+  EXPECT_EQ(Run("return show(struct.unpack('b', unhex('ff')))"), "-1,2");
+  EXPECT_EQ(Run("return show(struct.unpack('B', unhex('ff')))"), "255,2");
+  EXPECT_EQ(Run("return show(struct.unpack('>h <h', unhex('fffe' .. 'feff')))"), "-2,-2,5");
+  EXPECT_EQ(Run("return show(struct.unpack('>H', unhex('fffe')))"), "65534,3");
+  EXPECT_EQ(Run("return show(struct.unpack('>i', unhex('00000001')))"), "1,5");
+  EXPECT_EQ(Run("return show(struct.unpack('<i', unhex('feffffff')))"), "-2,5");
+  EXPECT_EQ(Run("return show(struct.unpack('<I', unhex('feffffff')))"), "4294967294,5");
+  EXPECT_EQ(Run("return show(struct.unpack('>l', unhex('fffffffffffffffe')))"), "-2,9");
+  EXPECT_EQ(Run("return show(struct.unpack('>L', unhex('ffffffffffffffff')))"),
+            "1.844674407371e+19,9");
+  EXPECT_EQ(Run("return show(struct.unpack('>T', unhex('0000000000000102')))"), "258,9");
+  EXPECT_EQ(Run("return show(struct.unpack('>i3', unhex('fffffe')))"), "-2,4");
+  EXPECT_EQ(Run("return show(struct.unpack('>I3', unhex('fffffe')))"), "16777214,4");
+  EXPECT_EQ(Run("return show(struct.unpack('i0', 'x'))"), "0,1");
+  EXPECT_EQ(Run("return show(struct.unpack('<i16', struct.pack('<i16', -1)))"), "-1,17");
+  EXPECT_EQ(Run("return show(struct.unpack('>i9', unhex('000000000000000080')))"), "-128,10");
+  // Starting position, and the position after the last byte read.
+  EXPECT_EQ(Run("return show(struct.unpack('bb', unhex('010203'), 2))"), "2,3,4");
+  EXPECT_EQ(Run("return show(struct.unpack('', 'abc', 3))"), "3");
+}
+
+TEST_F(LuaLibsTest, StructFloatsStringsPaddingAlignment) {
+  EXPECT_EQ(Run("return hex(struct.pack('<f', 1.5)), hex(struct.pack('>f', 1.5))"),
+            "0000c03f,3fc00000");
+  EXPECT_EQ(Run("return hex(struct.pack('<d', 1.5)), hex(struct.pack('>d', 1.5))"),
+            "000000000000f83f,3ff8000000000000");
+  EXPECT_EQ(Run("return hex(struct.pack('>f', 1e300)), hex(struct.pack('>f', 0.1))"),
+            "7f800000,3dcccccd");
+  EXPECT_EQ(Run("return show(struct.unpack('>f <d', unhex('3fc00000' .. '000000000000f83f')))"),
+            "1.5,1.5,13");
+  EXPECT_EQ(Run("return show(struct.unpack('>f', struct.pack('>f', 0.1)))"), "0.10000000149012,5");
+  EXPECT_EQ(Run("return struct.pack('c5', 'hello world'), struct.pack('c0', 'abc')"), "hello,abc");
+  EXPECT_EQ(Run("return hex(struct.pack('s', 'ab')), hex(struct.pack('c', 'xyz'))"), "616200,78");
+  EXPECT_EQ(Run("return show(struct.unpack('c3 c2', 'abcde'))"), "abc,de,6");
+  EXPECT_EQ(Run("return show(struct.unpack('s s', 'ab' .. string.char(0, 0)))"), "ab,,5");
+  EXPECT_EQ(Run("return show(struct.unpack('s b', 'ab' .. string.char(0, 7)))"), "ab,7,5");
+  // c0 takes its length from the previous result (a number, or a string that reads as one).
+  EXPECT_EQ(Run("return show(struct.unpack('b c0 b', unhex('03') .. 'abc' .. unhex('09')))"),
+            "abc,9,6");
+  EXPECT_EQ(Run("return show(struct.unpack('c1 c0', '3abcd'))"), "abc,5");
+  EXPECT_EQ(
+      Run("return hex(struct.pack('bxb', 1, 2)), show(struct.unpack('bxb', unhex('010002')))"),
+      "010002,1,2,4");
+  // Alignment: items align to min(their size, the '!' setting); spaces are ignored.
+  EXPECT_EQ(Run("return hex(struct.pack('!4 b i', 1, 2))"), "0100000002000000");
+  EXPECT_EQ(Run("return hex(struct.pack('! b d', 1, 0))"), "01" + std::string(30, '0'));
+  EXPECT_EQ(Run("return hex(struct.pack('!2 b i b h', 1, 2, 3, 4))"), "01000200000003000400");
+  // A 3-byte integer at offset 4 gets 2 bytes of padding: (3 - (4 & 2)) & 2.
+  EXPECT_EQ(Run("return hex(struct.pack('!8 b c3 i3', 1, 'abc', 5))"), "016162630000050000");
+  EXPECT_EQ(Run("return show(struct.unpack('!4 b i', unhex('0100000002000000')))"), "1,2,9");
+  EXPECT_EQ(Run("return struct.size('!4 b i'), struct.size('!8 b d'), struct.size('b d')"),
+            "8,16,9");
+}
+
+TEST_F(LuaLibsTest, StructSize) {
+  EXPECT_EQ(Run("return struct.size('bBhHlLTiIfdx')"), "51");
+  EXPECT_EQ(Run("return struct.size('i3 I10 c7')"), "20");
+  EXPECT_EQ(Run("return struct.size(''), struct.size('>< ')"), "0,0");
+  // Unknown letters count nothing in size (pack and unpack reject them).
+  EXPECT_EQ(Run("return struct.size('z'), struct.size('b2')"), "0,1");
+  EXPECT_EQ(Run("return struct.size('s')"),
+            "ERR: test:1: bad argument #1 to 'size' (option 's' has no fixed size)");
+  EXPECT_EQ(Run("return struct.size('c0')"),
+            "ERR: test:1: bad argument #1 to 'size' (option 'c0' has no fixed size)");
+  EXPECT_EQ(Run("return struct.size('?')"),
+            "ERR: test:1: bad argument #1 to 'size' (invalid format option '?')");
+}
+
+TEST_F(LuaLibsTest, StructErrors) {
+  EXPECT_EQ(Run("return struct.pack('z')"),
+            "ERR: test:1: bad argument #1 to 'pack' (invalid format option 'z')");
+  EXPECT_EQ(Run("return struct.pack('b2', 1)"),
+            "ERR: test:1: bad argument #1 to 'pack' (invalid format option '2')");
+  EXPECT_EQ(Run("return struct.unpack('z', '')"),
+            "ERR: test:1: bad argument #1 to 'unpack' (invalid format option 'z')");
+  EXPECT_EQ(Run("return struct.pack('i33', 1)"),
+            "ERR: test:1: integral size 33 is larger than limit of 32");
+  EXPECT_EQ(Run("return struct.size('I99')"),
+            "ERR: test:1: integral size 99 is larger than limit of 32");
+  EXPECT_EQ(Run("return struct.pack('i99999999999', 1)"), "ERR: test:1: integral size overflow");
+  EXPECT_EQ(Run("return struct.unpack('c2147483648', 'a')"), "ERR: test:1: integral size overflow");
+  EXPECT_EQ(Run("return struct.size('!99999999999')"), "ERR: test:1: integral size overflow");
+  EXPECT_EQ(Run("return struct.pack('!3 b', 1)"), "ERR: test:1: alignment 3 is not a power of 2");
+  EXPECT_EQ(Run("return struct.pack('!0 b', 1)"), "ERR: test:1: alignment 0 is not a power of 2");
+  EXPECT_EQ(Run("return struct.pack('c5', 'ab')"),
+            "ERR: test:1: bad argument #3 to 'pack' (string too short)");
+  EXPECT_EQ(Run("return struct.pack('bb', 1)"),
+            "ERR: test:1: bad argument #3 to 'pack' (number expected, got nil)");
+  EXPECT_EQ(Run("return struct.pack('b', 'x')"),
+            "ERR: test:1: bad argument #2 to 'pack' (number expected, got string)");
+  EXPECT_EQ(Run("return struct.pack()"),
+            "ERR: test:1: bad argument #1 to 'pack' (string expected, got no value)");
+  EXPECT_EQ(Run("return struct.unpack('i', 'abc')"),
+            "ERR: test:1: bad argument #2 to 'unpack' (data string too short)");
+  EXPECT_EQ(Run("return struct.unpack('c2147483647', 'abc')"),
+            "ERR: test:1: bad argument #2 to 'unpack' (data string too short)");
+  EXPECT_EQ(Run("return struct.unpack('b', 'a', 2)"),
+            "ERR: test:1: bad argument #2 to 'unpack' (data string too short)");
+  EXPECT_EQ(Run("return struct.unpack('b', 'a', -1)"),
+            "ERR: test:1: bad argument #2 to 'unpack' (data string too short)");
+  EXPECT_EQ(Run("return struct.unpack('b', 'a', 0)"),
+            "ERR: test:1: bad argument #3 to 'unpack' (offset must be 1 or greater)");
+  EXPECT_EQ(Run("return struct.unpack('b c0', unhex('05') .. 'abc')"),
+            "ERR: test:1: bad argument #2 to 'unpack' (data string too short)");
+  EXPECT_EQ(Run("return struct.unpack('b c0', unhex('ff') .. 'abc')"),
+            "ERR: test:1: bad argument #2 to 'unpack' (data string too short)");
+  EXPECT_EQ(Run("return struct.unpack('c0', 'abc')"),
+            "ERR: test:1: format 'c0' needs a previous size");
+  EXPECT_EQ(Run("return struct.unpack('c1 c0', 'xabc')"),
+            "ERR: test:1: format 'c0' needs a previous size");
+  EXPECT_EQ(Run("return struct.unpack('s', 'abc')"), "ERR: test:1: unfinished string in data");
+  EXPECT_EQ(Run("return select('#', struct.unpack(string.rep('b', 9000), string.rep('a', 9000)))"),
+            "ERR: test:1: stack overflow (too many results)");
 }
 
 }  // namespace

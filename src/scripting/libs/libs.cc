@@ -21,6 +21,7 @@ void OpenAsGlobal(lua_State* L, lua_CFunction open, const char* name) {
 void OpenScriptLibraries(lua_State* L) {
   OpenAsGlobal(L, luaopen_cjson, "cjson");
   OpenAsGlobal(L, OpenCmsgpackLib, "cmsgpack");
+  OpenAsGlobal(L, OpenStructLib, "struct");
   OpenAsGlobal(L, luaopen_bit, "bit");
 }
 
