@@ -1,6 +1,6 @@
-// Unit tests for src/scripting/libs: the cmsgpack and struct globals scripts get, checked as Lua
-// snippets against lua-cmsgpack 0.4.0 / lua_struct behaviour, including the cmsgpack cases of
-// Redis 7.2's tests/unit/scripting.tcl.
+// Unit tests for src/scripting/libs: the cmsgpack, struct and cjson globals scripts get, checked
+// as Lua snippets against lua-cmsgpack 0.4.0 / lua_struct / lua-cjson 2.1.0 behaviour, including
+// the cmsgpack and cjson cases of Redis 7.2's tests/unit/scripting.tcl.
 #include <gtest/gtest.h>
 
 #include <string>
@@ -565,6 +565,160 @@ TEST_F(LuaLibsTest, StructErrors) {
   EXPECT_EQ(Run("return struct.unpack('s', 'abc')"), "ERR: test:1: unfinished string in data");
   EXPECT_EQ(Run("return select('#', struct.unpack(string.rep('b', 9000), string.rep('a', 9000)))"),
             "ERR: test:1: stack overflow (too many results)");
+}
+
+// ---- cjson ----------------------------------------------------------------------------------
+
+TEST_F(LuaLibsTest, CjsonNumbersAndValues) {
+  // 14 significant digits, as Redis's copy (lua-cjson 2.1.0's default).
+  EXPECT_EQ(Run("return cjson.encode(0.1), cjson.encode(1e100), cjson.encode(3)"), "0.1,1e+100,3");
+  EXPECT_EQ(Run("return cjson.encode(1/3), cjson.encode(-0.5), cjson.encode(2^53)"),
+            "0.33333333333333,-0.5,9.007199254741e+15");
+  EXPECT_EQ(Run("return cjson.encode_number_precision()"), "14");
+  EXPECT_EQ(Run("return cjson.encode({1, 'a', true, false, cjson.null})"),
+            R"([1,"a",true,false,null])");
+  EXPECT_EQ(Run("return cjson.encode({a = {b = 'x/y'}})"), R"({"a":{"b":"x\/y"}})");
+  EXPECT_EQ(Run("return cjson.encode({}), cjson.encode({[1]=1, [3]=3})"), "{},[1,null,3]");
+  EXPECT_EQ(Run("return cjson.encode(0/0)"),
+            "ERR: test:1: Cannot serialise number: must not be NaN or Inf");
+  EXPECT_EQ(Run("return cjson.encode(print)"),
+            "ERR: test:1: Cannot serialise function: type not supported");
+  EXPECT_EQ(Run("return cjson.encode({[true] = 1})"),
+            "ERR: test:1: Cannot serialise boolean: table key must be a number or string");
+  EXPECT_EQ(Run("return cjson.encode()"),
+            "ERR: test:1: bad argument #1 to 'encode' (expected 1 argument)");
+  EXPECT_EQ(Run("return cjson.decode()"),
+            "ERR: test:1: bad argument #1 to 'decode' (expected 1 argument)");
+  EXPECT_EQ(Run("return cjson.decode({})"),
+            "ERR: test:1: bad argument #1 to 'decode' (string expected, got table)");
+  EXPECT_EQ(Run("local t = cjson.decode('{\"a\":[1,2.5,\"x\",null,true]}') "
+                "return t.a[1], t.a[2], t.a[3], t.a[4] == cjson.null, t.a[5]"),
+            "1,2.5,x,true,true");
+  EXPECT_EQ(Run("return cjson.decode('[1,')"),
+            "ERR: test:1: Expected value but found T_END at character 4");
+  EXPECT_EQ(Run("return cjson._NAME, cjson._VERSION"), "cjson,2.1.0");
+}
+
+TEST_F(LuaLibsTest, CjsonSparseArraysAndNesting) {
+  EXPECT_EQ(Run("return cjson.encode({[1] = 1, [20] = 2})"),
+            "ERR: test:1: Cannot serialise table: excessively sparse array");
+  EXPECT_EQ(Run("cjson.encode_sparse_array(true) "
+                "local d = cjson.decode(cjson.encode({[1] = 1, [20] = 2})) return d['1'], d['20']"),
+            "1,2");
+  EXPECT_EQ(Run("local t = {} t[1] = t return cjson.encode(t)"),
+            "ERR: test:1: Cannot serialise, excessive nesting (1001)");
+  EXPECT_EQ(Run("local t = {} t.a = t return cjson.encode(t)"),
+            "ERR: test:1: Cannot serialise, excessive nesting (1001)");
+  EXPECT_EQ(
+      Run("return #cjson.encode(cjson.decode(string.rep('[', 1000) .. string.rep(']', 1000)))"),
+      "2000");
+  EXPECT_EQ(Run("return cjson.decode(string.rep('[', 1001) .. string.rep(']', 1001))"),
+            "ERR: test:1: Found too many nested data structures (1001) at character 1001");
+  EXPECT_EQ(
+      Run("cjson.encode_max_depth(2) return cjson.encode({{1}}), pcall(cjson.encode, {{{}}})"),
+      "[[1]],false,Cannot serialise, excessive nesting (3)");
+  EXPECT_EQ(Run("cjson.decode_max_depth(2) return pcall(cjson.decode, '[[[1]]]')"),
+            "false,Found too many nested data structures (3) at character 3");
+  // cjson.new() gives an instance with its own (default) settings, guarded like the global one.
+  EXPECT_EQ(Run("local j = cjson.new() return j.encode_max_depth(), j.encode({1})"), "1000,[1]");
+}
+
+TEST_F(LuaLibsTest, CjsonKeepBuffer) {
+  EXPECT_EQ(Run("return cjson.encode_keep_buffer()"), "true");
+  EXPECT_EQ(Run("return cjson.encode_keep_buffer(false), cjson.encode({a = 1}), "
+                "cjson.encode_keep_buffer(true), cjson.encode({1})"),
+            R"(false,{"a":1},true,[1])");
+}
+
+// Debian's cjson would overflow its int-sized buffer (CVE-2022-24834 in Redis's copy); the guard
+// refuses such an encode instead.
+TEST_F(LuaLibsTest, CjsonRefusesOutputPastItsBufferLimit) {
+  EXPECT_EQ(Run("local s = string.rep('a', 50 * 1024 * 1024) "
+                "return cjson.encode({s, s, s, s, s, s, s})"),
+            "ERR: test:1: Cannot serialise, output too large (over 2000000000 bytes)");
+  EXPECT_EQ(Run("local s = string.rep('a', 50 * 1024 * 1024) return #cjson.encode({s, s})"),
+            "104857607");
+  // The walk stops where cjson itself fails, so deep or cyclic tables fail as cjson says.
+  EXPECT_EQ(Run("local t = {} t[1] = t t[2] = t return cjson.encode(t)"),
+            "ERR: test:1: Cannot serialise, excessive nesting (1001)");
+}
+
+// Redis: "EVAL - JSON numeric decoding"
+TEST_F(LuaLibsTest, RedisJsonNumericDecoding) {
+  EXPECT_EQ(Run(R"lua(return
+                 table.concat(
+                   cjson.decode(
+                    "[0.0, -5e3, -1, 0.3e-3, 1023.2, 0e10]"), " "))lua"),
+            "0 -5000 -1 0.0003 1023.2 0");
+}
+
+// Redis: "EVAL - JSON string decoding"
+TEST_F(LuaLibsTest, RedisJsonStringDecoding) {
+  EXPECT_EQ(Run(R"lua(local decoded = cjson.decode('{"keya": "a", "keyb": "b"}')
+                return decoded.keya, decoded.keyb)lua"),
+            "a,b");
+}
+
+// Redis: "EVAL - JSON smoke test"
+TEST_F(LuaLibsTest, RedisJsonSmokeTest) {
+  EXPECT_EQ(Run(R"lua(
+            local some_map = {
+                s1="Some string",
+                n1=100,
+                a1={"Some","String","Array"},
+                nil1=nil,
+                b1=true,
+                b2=false}
+            local encoded = cjson.encode(some_map)
+            local decoded = cjson.decode(encoded)
+            assert(table.concat(some_map) == table.concat(decoded))
+
+            cjson.encode_keep_buffer(false)
+            encoded = cjson.encode(some_map)
+            decoded = cjson.decode(encoded)
+            assert(table.concat(some_map) == table.concat(decoded))
+
+            -- Table with numeric keys
+            local table1 = {one="one", [1]="one"}
+            encoded = cjson.encode(table1)
+            decoded = cjson.decode(encoded)
+            assert(decoded["one"] == table1["one"])
+            assert(decoded["1"] == table1[1])
+
+            -- Array
+            local array1 = {[1]="one", [2]="two"}
+            encoded = cjson.encode(array1)
+            decoded = cjson.decode(encoded)
+            assert(table.concat(array1) == table.concat(decoded))
+
+            -- Invalid keys
+            local invalid_map = {}
+            invalid_map[false] = "false"
+            local ok, encoded = pcall(cjson.encode, invalid_map)
+            assert(ok == false)
+
+            -- Max depth
+            cjson.encode_max_depth(1)
+            ok, encoded = pcall(cjson.encode, some_map)
+            assert(ok == false)
+
+            cjson.decode_max_depth(1)
+            ok, decoded = pcall(cjson.decode, '{"obj": {"array": [1,2,3,4]}}')
+            assert(ok == false)
+
+            -- Invalid numbers
+            ok, encoded = pcall(cjson.encode, {num1=0/0})
+            assert(ok == false)
+            cjson.encode_invalid_numbers(true)
+            ok, encoded = pcall(cjson.encode, {num1=0/0})
+            assert(ok == true)
+
+            -- Restore defaults
+            cjson.decode_max_depth(1000)
+            cjson.encode_max_depth(1000)
+            cjson.encode_invalid_numbers(false)
+            return "ok")lua"),
+            "ok");
 }
 
 }  // namespace
