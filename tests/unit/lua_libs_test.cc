@@ -1,6 +1,6 @@
-// Unit tests for src/scripting/libs: the cmsgpack, struct and cjson globals scripts get, checked
-// as Lua snippets against lua-cmsgpack 0.4.0 / lua_struct / lua-cjson 2.1.0 behaviour, including
-// the cmsgpack and cjson cases of Redis 7.2's tests/unit/scripting.tcl.
+// Unit tests for src/scripting/libs: the cmsgpack, struct, cjson and bit globals scripts get,
+// checked as Lua snippets against lua-cmsgpack 0.4.0 / lua_struct / lua-cjson 2.1.0 / LuaBitOp
+// behaviour, including every library case of Redis 7.2's tests/unit/scripting.tcl.
 #include <gtest/gtest.h>
 
 #include <string>
@@ -719,6 +719,57 @@ TEST_F(LuaLibsTest, RedisJsonSmokeTest) {
             cjson.encode_invalid_numbers(false)
             return "ok")lua"),
             "ok");
+}
+
+// ---- bit ------------------------------------------------------------------------------------
+
+// Redis: "EVAL - Numerical sanity check from bitop"
+TEST_F(LuaLibsTest, RedisNumericalSanityCheckFromBitop) {
+  EXPECT_EQ(Run(R"lua(assert(0x7fffffff == 2147483647, "broken hex literals");
+                assert(0xffffffff == -1 or 0xffffffff == 2^32-1,
+                    "broken hex literals");
+                assert(tostring(-1) == "-1", "broken tostring()");
+                assert(tostring(0xffffffff) == "-1" or
+                    tostring(0xffffffff) == "4294967295",
+                    "broken tostring()")
+                return "ok")lua"),
+            "ok");
+}
+
+// Redis: "EVAL - Verify minimal bitop functionality"
+TEST_F(LuaLibsTest, RedisVerifyMinimalBitopFunctionality) {
+  EXPECT_EQ(Run(R"lua(assert(bit.tobit(1) == 1);
+                assert(bit.band(1) == 1);
+                assert(bit.bxor(1,2) == 3);
+                assert(bit.bor(1,2,4,8,16,32,64,128) == 255)
+                return "ok")lua"),
+            "ok");
+}
+
+// Redis: "lua bit.tohex bug" (CVE-2024-31449; Debian's lua-bitop crashes here).
+TEST_F(LuaLibsTest, RedisLuaBitTohexBug) {
+  EXPECT_EQ(Run("return bit.tohex(65535, -2147483648)"), "0000FFFF");
+}
+
+TEST_F(LuaLibsTest, BitOperations) {
+  EXPECT_EQ(Run("return bit.tobit(0xffffffff), bit.tobit(2^32 + 1), bit.tobit(-1)"), "-1,1,-1");
+  EXPECT_EQ(Run("return bit.bnot(0), bit.band(0x12345678, 0xff), bit.bor(1, 2, 4)"), "-1,120,7");
+  EXPECT_EQ(Run("return bit.bxor(0xf0, 0xff), bit.lshift(1, 8), bit.lshift(1, 40)"), "15,256,256");
+  EXPECT_EQ(Run("return bit.rshift(256, 8), bit.rshift(-256, 8), bit.arshift(-256, 8)"),
+            "1,16777215,-1");
+  EXPECT_EQ(Run("return bit.tohex(bit.rol(0x12345678, 12)), bit.tohex(bit.ror(0x12345678, 12))"),
+            "45678123,67812345");
+  EXPECT_EQ(Run("return bit.tohex(bit.bswap(0x12345678)), bit.tohex(1), bit.tohex(-1)"),
+            "78563412,00000001,ffffffff");
+  EXPECT_EQ(Run("return bit.tohex(-1, -8), bit.tohex(0x21, 4), bit.tohex(0x87654321, 4)"),
+            "FFFFFFFF,0021,4321");
+  EXPECT_EQ(Run("return bit.tohex(0x1234, 12), bit.tohex(0x1234, 0), bit.tohex(0x1234, -2)"),
+            "00001234,,34");
+  EXPECT_EQ(Run("return bit.tohex()"),
+            "ERR: test:1: bad argument #1 to 'tohex' (number expected, got no value)");
+  EXPECT_EQ(Run("return bit.tohex('x')"),
+            "ERR: test:1: bad argument #1 to 'tohex' (number expected, got string)");
+  EXPECT_EQ(Run("return bit.tohex('16')"), "00000010");
 }
 
 }  // namespace

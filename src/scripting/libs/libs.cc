@@ -3,6 +3,7 @@
 #include <climits>
 #include <cmath>
 #include <cstddef>
+#include <cstdint>
 #include <cstring>
 #include <initializer_list>
 
@@ -20,6 +21,42 @@ void OpenAsGlobal(lua_State* L, lua_CFunction open, const char* name) {
   lua_pushcfunction(L, open);
   lua_call(L, 0, 1);
   lua_setglobal(L, name);
+}
+
+// ---- bit.tohex ------------------------------------------------------------------------------
+
+// LuaBitOp's argument conversion: the number's low 32 bits after adding 2^52 + 2^51, which rounds
+// it to an integer and wraps it into 32 bits the way bit.tobit does.
+uint32_t BitArg(lua_State* L, int index) {
+  const double n = lua_tonumber(L, index) + 6755399441055744.0;
+  uint64_t bits;
+  std::memcpy(&bits, &n, sizeof(bits));
+  const auto b = static_cast<uint32_t>(bits);
+  if (b == 0 && !lua_isnumber(L, index)) luaL_typerror(L, index, "number");
+  return b;
+}
+
+// bit.tohex(x[, n]) with Redis's fix for CVE-2024-31449, which Debian's lua-bitop 1.0.2 lacks:
+// there n = -2^31 stays negative after negation and pushes a string of ~2^64 bytes from an
+// 8-byte buffer (Redis's "lua bit.tohex bug" test crashes the server). Redis treats it as
+// -(2^31 - 1), i.e. 8 upper-case digits.
+int BitToHex(lua_State* L) {
+  uint32_t b = BitArg(L, 1);
+  int32_t n = lua_isnone(L, 2) ? 8 : static_cast<int32_t>(BitArg(L, 2));
+  const char* digits = "0123456789abcdef";
+  if (n == INT32_MIN) n = INT32_MIN + 1;
+  if (n < 0) {
+    n = -n;
+    digits = "0123456789ABCDEF";
+  }
+  if (n > 8) n = 8;
+  char buf[8];
+  for (int i = n - 1; i >= 0; --i) {
+    buf[i] = digits[b & 15];
+    b >>= 4;
+  }
+  lua_pushlstring(L, buf, n);
+  return 1;
 }
 
 // ---- cjson size guard -----------------------------------------------------------------------
@@ -231,13 +268,20 @@ int OpenGuardedCjson(lua_State* L) {
   return 1;
 }
 
+int OpenFixedBit(lua_State* L) {
+  luaopen_bit(L);
+  lua_pushcfunction(L, BitToHex);
+  lua_setfield(L, -2, "tohex");
+  return 1;
+}
+
 }  // namespace
 
 void OpenScriptLibraries(lua_State* L) {
   OpenAsGlobal(L, OpenGuardedCjson, "cjson");
   OpenAsGlobal(L, OpenCmsgpackLib, "cmsgpack");
   OpenAsGlobal(L, OpenStructLib, "struct");
-  OpenAsGlobal(L, luaopen_bit, "bit");
+  OpenAsGlobal(L, OpenFixedBit, "bit");
 }
 
 }  // namespace weir::scripting
