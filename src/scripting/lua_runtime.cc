@@ -334,20 +334,71 @@ int SetMetatableChecked(lua_State* L) {
   return lua_gettop(L);
 }
 
-// loadstring and load refuse precompiled (binary) chunks, as Redis does: loading bytecode
-// bypasses the compiler's checks.
-int LoadstringChecked(lua_State* L) {
-  size_t len = 0;
-  const char* s = lua_tolstring(L, 1, &len);
-  if (s != nullptr && len > 0 && s[0] == LUA_SIGNATURE[0]) {
+// Compiles code for loadstring/load: never a precompiled (binary) chunk, as Redis refuses
+// them (bytecode skips the compiler's checks), and with the scripts' read-only environment, so
+// a loaded chunk cannot write the real globals. Returns the function, or nil and the error.
+int CompileChunk(lua_State* L, std::string_view code, const char* chunkname) {
+  if (!code.empty() && code[0] == LUA_SIGNATURE[0]) {
     lua_pushnil(L);
     lua_pushstring(L, "binary chunks are not allowed");
     return 2;
   }
-  lua_getfield(L, LUA_REGISTRYINDEX, "weir.loadstring");
+  if (luaL_loadbuffer(L, code.data(), code.size(), chunkname) != 0) {
+    lua_pushnil(L);
+    lua_insert(L, -2);
+    return 2;
+  }
+  lua_getfield(L, LUA_REGISTRYINDEX, "weir.env");
+  lua_setfenv(L, -2);
+  return 1;
+}
+
+int LoadstringChecked(lua_State* L) {
+  size_t len = 0;
+  const char* s = luaL_checklstring(L, 1, &len);
+  std::string_view code(s, len);
+  std::string name(luaL_optstring(L, 2, s));
+  return CompileChunk(L, code, name.c_str());
+}
+
+// getfenv, showing the read-only proxy where the real globals table would be returned.
+int GetfenvChecked(lua_State* L) {
+  lua_getfield(L, LUA_REGISTRYINDEX, "weir.getfenv");
   lua_insert(L, 1);
-  lua_call(L, lua_gettop(L) - 1, LUA_MULTRET);
-  return lua_gettop(L);
+  lua_call(L, lua_gettop(L) - 1, 1);
+  lua_getfield(L, LUA_REGISTRYINDEX, kGlobalsKey);
+  if (lua_rawequal(L, -1, -2)) {
+    lua_pop(L, 2);
+    lua_getfield(L, LUA_REGISTRYINDEX, "weir.env");
+  } else {
+    lua_pop(L, 1);
+  }
+  return 1;
+}
+
+// load(reader [, chunkname]): the pieces the reader returns, then as loadstring.
+int LoadChecked(lua_State* L) {
+  luaL_checktype(L, 1, LUA_TFUNCTION);
+  std::string name(luaL_optstring(L, 2, "=(load)"));
+  std::string code;
+  while (true) {
+    lua_pushvalue(L, 1);
+    lua_call(L, 0, 1);
+    if (lua_isnil(L, -1)) {
+      lua_pop(L, 1);
+      break;
+    }
+    if (!lua_isstring(L, -1)) return luaL_error(L, "reader function must return a string");
+    size_t len;
+    const char* piece = lua_tolstring(L, -1, &len);
+    if (len == 0) {
+      lua_pop(L, 1);
+      break;
+    }
+    code.append(piece, len);
+    lua_pop(L, 1);
+  }
+  return CompileChunk(L, code, name.c_str());
 }
 
 // Replaces the table at index with a read-only proxy: reads fall through to it, writes fail.
@@ -433,10 +484,14 @@ void LuaRuntime::Open() {
   lua_setfield(L, LUA_REGISTRYINDEX, "weir.setmetatable");
   lua_pushcfunction(L, SetMetatableChecked);
   lua_setglobal(L, "setmetatable");
-  lua_getglobal(L, "loadstring");
-  lua_setfield(L, LUA_REGISTRYINDEX, "weir.loadstring");
   lua_pushcfunction(L, LoadstringChecked);
   lua_setglobal(L, "loadstring");
+  lua_pushcfunction(L, LoadChecked);
+  lua_setglobal(L, "load");
+  lua_getglobal(L, "getfenv");
+  lua_setfield(L, LUA_REGISTRYINDEX, "weir.getfenv");
+  lua_pushcfunction(L, GetfenvChecked);
+  lua_setglobal(L, "getfenv");
 
   lua_newtable(L);
   SetField(L, "call", RedisCall);
