@@ -605,6 +605,8 @@ void Server::AppendInfo(std::string_view section, std::string* out) {
         "sync_full:0\r\nsync_partial_ok:0\r\nsync_partial_err:0\r\n", "expired_keys:", expired,
         "\r\n", "expired_stale_perc:0.00\r\nexpired_time_cap_reached_count:0\r\n",
         "expire_cycle_cpu_milliseconds:0\r\nevicted_keys:0\r\nevicted_clients:0\r\n",
+        // Redis 7.4's field: EVAL scripts dropped from the bounded script cache.
+        "evicted_scripts:", dispatcher_->scripting().cache().evicted(), "\r\n",
         "total_eviction_exceeded_time:0\r\ncurrent_eviction_exceeded_time:0\r\n",
         "keyspace_hits:", hits, "\r\n", "keyspace_misses:", misses, "\r\n",
         "pubsub_channels:0\r\npubsub_patterns:0\r\npubsubshard_channels:0\r\n",

@@ -145,6 +145,8 @@ def test_script_cache_is_bounded(c):
     assert c.call("SCRIPT", "EXISTS", kept) == [1]
     assert c.call("SCRIPT", "EXISTS", sha1("return 0")) == [0]
     assert c.call("SCRIPT", "EXISTS", sha1("return 599")) == [1]
+    stats = c.call("INFO", "stats").decode()
+    assert int(stats.split("evicted_scripts:")[1].split("\r\n")[0]) >= 99
 
 
 def test_shebang_flags_and_read_only_variants(c):
