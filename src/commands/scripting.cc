@@ -213,10 +213,12 @@ class ScriptRun final : public scripting::ScriptHost {
     thread_local ConfigHandles<1> handles;
     busy_threshold_ms_ = handles.Read(ctx.server.config(), {"busy-reply-threshold"})[0];
     state_.Register(&running_);
+    ctx_.server.engine().AddRunningScript(1);
   }
 
   ~ScriptRun() override {
     if (running_.busy.load()) ctx_.server.engine().AddBusyScript(-1);
+    ctx_.server.engine().AddRunningScript(-1);
     state_.Unregister(&running_);
   }
 

@@ -188,10 +188,22 @@ bool LockSet::LockUnlessBusy() {
   for (size_t i = 0; i < shards_.size(); ++i) {
     Shard& shard = engine_.shard(shards_[i]);
     if (shard.TryLock()) continue;
-    // Contended: wait in short slices, checking between them whether a script turned busy.
+    if (engine_.running_scripts() == 0) {
+      // No script anywhere: the holder is a command, done in microseconds.
+      shard.Lock();
+      continue;
+    }
+    // A script runs somewhere and may turn busy: poll instead of sleeping in the mutex, and
+    // give up once one is busy.
     bool got = false;
-    while (!(got = shard.TryLockFor(1000))) {
+    for (int attempt = 0; !got; ++attempt) {
       if (engine_.busy_scripts() > 0) break;
+      if (attempt < 64) {
+        std::this_thread::yield();
+      } else {
+        std::this_thread::sleep_for(std::chrono::microseconds(50));
+      }
+      got = shard.TryLock();
     }
     if (!got) {
       for (size_t j = i; j-- > 0;) engine_.shard(shards_[j]).Unlock();

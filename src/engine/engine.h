@@ -99,6 +99,9 @@ class Engine {
   // instead of waiting for its shards (LockSet::LockUnlessBusy).
   int busy_scripts() const { return busy_scripts_.load(std::memory_order_acquire); }
   void AddBusyScript(int delta) { busy_scripts_.fetch_add(delta, std::memory_order_acq_rel); }
+  // Scripts running now, busy or not: while there is one, a waiter for a shard polls.
+  int running_scripts() const { return running_scripts_.load(std::memory_order_acquire); }
+  void AddRunningScript(int delta) { running_scripts_.fetch_add(delta, std::memory_order_acq_rel); }
 
  private:
   std::vector<std::unique_ptr<Shard>> shards_;
@@ -111,6 +114,7 @@ class Engine {
   std::atomic<bool> active_expire_{true};
   std::atomic<int64_t> expire_paused_until_ms_{0};
   std::atomic<int> busy_scripts_{0};
+  std::atomic<int> running_scripts_{0};
   std::vector<int> expire_cursor_db_;  // per shard: which db active expiry looks at next
 
   void LazyFreeLoop();

@@ -44,13 +44,6 @@ bool Shard::TryLock() {
   return true;
 }
 
-bool Shard::TryLockFor(int64_t timeout_us) {
-  if (HeldByMe()) LockViolation("locking a shard this thread already holds");
-  if (!mu_.try_lock_for(std::chrono::microseconds(timeout_us))) return false;
-  owner_.store(std::this_thread::get_id(), std::memory_order_relaxed);
-  return true;
-}
-
 void Shard::Unlock() {
   if (!HeldByMe()) LockViolation("unlocking a shard this thread does not hold");
   owner_.store(std::thread::id(), std::memory_order_relaxed);

@@ -69,9 +69,6 @@ class Shard {
 
   void Lock();
   bool TryLock();
-  // Waits at most timeout_us (a waiter that must give up when a script turns busy, see
-  // LockSet::LockUnlessBusy).
-  bool TryLockFor(int64_t timeout_us);
   void Unlock();
   // Whether the calling thread holds the lock (always true when checks are compiled out).
   bool HeldByMe() const;
@@ -87,8 +84,7 @@ class Shard {
  private:
   void AssertHeld() const;
 
-  // A timed mutex only so a waiter can give up (its lock/unlock cost is a plain mutex's).
-  std::timed_mutex mu_;
+  std::mutex mu_;
 #ifdef WEIR_CHECK_LOCKS
   std::atomic<std::thread::id> owner_{};
 #endif
@@ -105,9 +101,6 @@ inline bool Shard::HeldByMe() const { return true; }
 inline void Shard::AssertHeld() const {}
 inline void Shard::Lock() { mu_.lock(); }
 inline bool Shard::TryLock() { return mu_.try_lock(); }
-inline bool Shard::TryLockFor(int64_t timeout_us) {
-  return mu_.try_lock_for(std::chrono::microseconds(timeout_us));
-}
 inline void Shard::Unlock() { mu_.unlock(); }
 #endif
 
