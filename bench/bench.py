@@ -11,6 +11,7 @@ import hashlib
 import io
 import json
 import os
+import pathlib
 import platform
 import shlex
 import shutil
@@ -72,20 +73,8 @@ DEFAULT_STREAMLOAD = "build/bench/streamload"
 # user (rl:<random of 100,000>), window 1 s, limit 100, so at these rates every request is
 # allowed (each call: TIME, ZREMRANGEBYSCORE, ZCARD, ZADD, PEXPIRE) and the work per request
 # does not depend on how fast the server goes.
-LIMITER_SCRIPT = """\
-local key = KEYS[1]
-local window_ms = tonumber(ARGV[1])
-local limit = tonumber(ARGV[2])
-local t = redis.call('TIME')
-local now = tonumber(t[1]) * 1000000 + tonumber(t[2])
-redis.call('ZREMRANGEBYSCORE', key, '-inf', now - window_ms * 1000)
-if redis.call('ZCARD', key) < limit then
-  redis.call('ZADD', key, now, t[1] .. string.format('%06d', t[2]) .. ':' .. ARGV[3])
-  redis.call('PEXPIRE', key, window_ms)
-  return {1, now}
-end
-return {0, now}
-"""
+LIMITER_SCRIPT = (pathlib.Path(__file__).resolve().parent.parent / "tests" / "lua" /
+                  "sliding_window_limiter.lua").read_text()
 # Ten HSETs on keys the script builds from ARGV (declares none): h:<random>:1 .. h:<random>:10.
 HSET10_SCRIPT = """\
 for i = 1, 10 do

@@ -21,6 +21,7 @@ rule gives exactly the requests the server allowed."""
 
 import hashlib
 import os
+import pathlib
 import threading
 import time
 
@@ -29,21 +30,8 @@ from redis.exceptions import LockError, LockNotOwnedError, NoScriptError
 
 from conftest import timeout, wait_until
 
-LIMITER = """
-local key = KEYS[1]
-local window_ms = tonumber(ARGV[1])
-local limit = tonumber(ARGV[2])
-local t = redis.call('TIME')
-local now = tonumber(t[1]) * 1000000 + tonumber(t[2])
-redis.call('ZREMRANGEBYSCORE', key, '-inf', now - window_ms * 1000)
-if redis.call('ZCARD', key) < limit then
-  -- Not now .. ':': Lua 5.1 writes a number of 16 digits as 1.7966844094428e+15.
-  redis.call('ZADD', key, now, t[1] .. string.format('%06d', t[2]) .. ':' .. ARGV[3])
-  redis.call('PEXPIRE', key, window_ms)
-  return {1, now}
-end
-return {0, now}
-"""
+LIMITER = (pathlib.Path(__file__).resolve().parent.parent / "lua" /
+           "sliding_window_limiter.lua").read_text()
 
 LIMITER_SHA = hashlib.sha1(LIMITER.encode()).hexdigest()
 
