@@ -296,7 +296,7 @@ int NonexistentGlobal(lua_State* L) {
 }
 
 int ReadonlyTable(lua_State* L) {
-  luaL_where(L, 2);
+  luaL_where(L, 1);
   lua_pushstring(L, "Attempt to modify a readonly table");
   lua_concat(L, 2);
   return lua_error(L);
