@@ -73,6 +73,7 @@ void RegisterSetCommands(CommandRegistry& r);
 void RegisterSortedSetCommands(CommandRegistry& r);
 void RegisterStreamCommands(CommandRegistry& r);
 void RegisterScriptingCommands(CommandRegistry& r);
+void RegisterFunctionCommands(CommandRegistry& r);
 void RegisterSortCommands(CommandRegistry& r);
 
 }  // namespace weir::commands

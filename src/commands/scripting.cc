@@ -23,10 +23,6 @@ namespace weir::commands {
 namespace {
 
 constexpr std::string_view kNoScriptError = "NOSCRIPT No matching script. Please use EVAL.";
-constexpr std::string_view kBusyEval =
-    "BUSY Redis is busy running a script. You can only call SCRIPT KILL or SHUTDOWN NOSAVE.";
-constexpr std::string_view kBusyFunction =
-    "BUSY Redis is busy running a script. You can only call FUNCTION KILL or SHUTDOWN NOSAVE.";
 
 }  // namespace
 
@@ -68,13 +64,15 @@ std::string ScriptingState::Kill(bool eval) {
   return "";
 }
 
-bool ScriptingState::RunningInfo(std::string* name, int64_t* duration_ms, bool* eval_mode) {
+bool ScriptingState::RunningInfo(Running* out) {
   std::lock_guard lock(mu_);
   for (RunningScript* r : running_) {
-    if (!r->busy.load() && r->start_ms == 0) continue;
-    *name = r->name;
-    *duration_ms = engine::NowMs() - r->start_ms;
-    *eval_mode = r->eval_mode;
+    // As in Redis, where FUNCTION STATS can only run beside a script once it is busy.
+    if (!r->busy.load()) continue;
+    out->name = r->name;
+    out->command.assign(r->command.begin(), r->command.end());
+    out->duration_ms = engine::NowMs() - r->start_ms;
+    out->eval_mode = r->eval_mode;
     return true;
   }
   return false;
@@ -168,12 +166,14 @@ bool EnsureCompiled(scripting::LuaRuntime& lua, std::string_view sha, const std:
   return true;
 }
 
-// A script's keys and arguments from EVAL's argument list; false with the error replied.
-bool SplitKeysAndArgs(CommandContext& ctx, std::span<const std::string_view>* keys,
+}  // namespace
+
+bool SplitKeysAndArgs(CommandContext& ctx, std::string_view not_integer,
+                      std::span<const std::string_view>* keys,
                       std::span<const std::string_view>* args) {
   int64_t numkeys;
   if (!ParseInt64(ctx.arg(2), &numkeys)) {
-    ctx.reply.Error(protocol::errors::kNotInteger);
+    ctx.reply.Error(not_integer);
     return false;
   }
   if (numkeys > static_cast<int64_t>(ctx.argc()) - 3) {
@@ -189,7 +189,14 @@ bool SplitKeysAndArgs(CommandContext& ctx, std::span<const std::string_view>* ke
   return true;
 }
 
-}  // namespace
+void ScriptKeys(ArgList args, std::vector<int>* out) {
+  int64_t n;
+  if (args.size() < 3 || !ParseInt64(args[2], &n) || n < 0 ||
+      n > static_cast<int64_t>(args.size()) - 3) {
+    return;
+  }
+  for (int64_t i = 0; i < n; ++i) out->push_back(static_cast<int>(3 + i));
+}
 
 // ---- running one script ----
 
@@ -209,6 +216,7 @@ class ScriptRun final : public scripting::ScriptHost {
     session_.in_script = true;
     running_.eval_mode = eval_mode;
     running_.name = std::move(name);
+    running_.command = ctx.args;
     running_.start_ms = engine::NowMs();
     thread_local ConfigHandles<1> handles;
     busy_threshold_ms_ = handles.Read(ctx.server.config(), {"busy-reply-threshold"})[0];
@@ -347,6 +355,25 @@ bool ScriptRun::Call(std::span<const std::string_view> args, int resp, std::stri
   return true;
 }
 
+void RunScriptBody(
+    CommandContext& ctx, const ScriptRunOptions& options,
+    absl::FunctionRef<void(scripting::ScriptHost* host, protocol::ReplyBuilder& reply)> attempt) {
+  ScriptRun run(ctx, ctx.dispatcher.scripting(), options.read_only, options.flags,
+                options.eval_mode, options.name);
+  while (true) {
+    size_t mark = ctx.reply.BeginDeferred();
+    int64_t errors = ctx.reply.errors_emitted();
+    attempt(&run, ctx.reply);
+    if (run.restart_shards().empty()) break;
+    ctx.reply.Rewind(mark, errors);
+    // Start over holding what the last run lacked (nothing was written: no side effects).
+    ctx.locks.Unlock();
+    for (int s : run.restart_shards()) ctx.locks.AddShard(s);
+    ctx.locks.Lock();
+    run.ResetForRestart();
+  }
+}
+
 namespace {
 
 std::string LowerSha(std::string_view sha) {
@@ -358,7 +385,7 @@ std::string LowerSha(std::string_view sha) {
 void RunEval(CommandContext& ctx, bool evalsha, bool read_only) {
   ScriptingState& state = ctx.dispatcher.scripting();
   std::span<const std::string_view> keys, args;
-  if (!SplitKeysAndArgs(ctx, &keys, &args)) return;
+  if (!SplitKeysAndArgs(ctx, protocol::errors::kNotInteger, &keys, &args)) return;
 
   std::string sha;
   uint32_t flags = 0;
@@ -391,20 +418,11 @@ void RunEval(CommandContext& ctx, bool evalsha, bool read_only) {
   }
   bool script_read_only = read_only || (!compat && (flags & scripting::kScriptNoWrites));
 
-  ScriptRun run(ctx, state, script_read_only, flags, true, sha);
-  scripting::LuaRuntime::Run params{keys, args, &run, sha, true};
-  while (true) {
-    size_t mark = ctx.reply.BeginDeferred();
-    int64_t errors = ctx.reply.errors_emitted();
-    lua.RunScript(sha, params, ctx.reply);
-    if (run.restart_shards().empty()) break;
-    ctx.reply.Rewind(mark, errors);
-    // Start over holding what the last run lacked (nothing was written: no side effects).
-    ctx.locks.Unlock();
-    for (int s : run.restart_shards()) ctx.locks.AddShard(s);
-    ctx.locks.Lock();
-    run.ResetForRestart();
-  }
+  ScriptRunOptions options{
+      .eval_mode = true, .name = sha, .read_only = script_read_only, .flags = flags};
+  RunScriptBody(ctx, options, [&](scripting::ScriptHost* host, protocol::ReplyBuilder& reply) {
+    lua.RunScript(sha, {keys, args, host, sha, true}, reply);
+  });
   ReportMemory(state);
 }
 
@@ -412,16 +430,6 @@ void CmdEval(CommandContext& ctx) { RunEval(ctx, false, false); }
 void CmdEvalSha(CommandContext& ctx) { RunEval(ctx, true, false); }
 void CmdEvalRo(CommandContext& ctx) { RunEval(ctx, false, true); }
 void CmdEvalShaRo(CommandContext& ctx) { RunEval(ctx, true, true); }
-
-// EVAL's keys: numkeys at 2, then that many keys (none is allowed).
-void EvalKeys(ArgList args, std::vector<int>* out) {
-  int64_t n;
-  if (args.size() < 3 || !ParseInt64(args[2], &n) || n < 0 ||
-      n > static_cast<int64_t>(args.size()) - 3) {
-    return;
-  }
-  for (int64_t i = 0; i < n; ++i) out->push_back(static_cast<int>(3 + i));
-}
 
 // ---- SCRIPT ----
 
@@ -526,7 +534,7 @@ void RegisterScriptingCommands(CommandRegistry& r) {
          "2.6.0",
          "scripting",
          "Depends on the script that is executed.",
-         EvalKeys});
+         ScriptKeys});
   r.Add({"evalsha",
          -3,
          kEvalFlags,
@@ -537,7 +545,7 @@ void RegisterScriptingCommands(CommandRegistry& r) {
          "2.6.0",
          "scripting",
          "Depends on the script that is executed.",
-         EvalKeys});
+         ScriptKeys});
   constexpr uint32_t kEvalRoFlags =
       kNoScript | kSkipMonitor | kNoMandatoryKeys | kStale | kReadOnly | kMovableKeys | kRunsScript;
   r.Add({"eval_ro",
@@ -550,7 +558,7 @@ void RegisterScriptingCommands(CommandRegistry& r) {
          "7.0.0",
          "scripting",
          "Depends on the script that is executed.",
-         EvalKeys});
+         ScriptKeys});
   r.Add({"evalsha_ro",
          -3,
          kEvalRoFlags,
@@ -561,7 +569,7 @@ void RegisterScriptingCommands(CommandRegistry& r) {
          "7.0.0",
          "scripting",
          "Depends on the script that is executed.",
-         EvalKeys});
+         ScriptKeys});
 
   r.Add({"script",
          -2,

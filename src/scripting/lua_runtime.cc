@@ -3,12 +3,14 @@
 #include <openssl/evp.h>
 
 #include <charconv>
+#include <chrono>
 #include <cmath>
 #include <cstring>
 #include <vector>
 
 #include "common/numbers.h"
 #include "scripting/libs/libs.h"
+#include "scripting/script_cache.h"
 
 namespace weir::scripting {
 
@@ -17,6 +19,13 @@ namespace {
 constexpr const char* kRunStateKey = "weir.run_state";
 constexpr const char* kGlobalsKey = "weir.globals";  // the real globals table
 constexpr const char* kErrorHandler = "__redis__err__handler";
+// Functions mode: the environment libraries and their functions share, its metatable (whose
+// __index is switched between the globals and the load API), the load API's globals, and the
+// context of the library being loaded (a light userdata, present only during a load).
+constexpr const char* kFunctionEnvKey = "weir.fn_env";
+constexpr const char* kFunctionMetaKey = "weir.fn_meta";
+constexpr const char* kLoadGlobalsKey = "weir.load_globals";
+constexpr const char* kLoadContextKey = "weir.load_ctx";
 // Redis's count hook period, in Lua VM instructions.
 constexpr int kHookInstructions = 100000;
 
@@ -296,7 +305,7 @@ int NonexistentGlobal(lua_State* L) {
 }
 
 int ReadonlyTable(lua_State* L) {
-  luaL_where(L, 2);
+  luaL_where(L, 1);
   lua_pushstring(L, "Attempt to modify a readonly table");
   lua_concat(L, 2);
   return lua_error(L);
@@ -436,6 +445,205 @@ void SetField(lua_State* L, const char* name, lua_Number v) {
   lua_setfield(L, -2, name);
 }
 
+// ---- FUNCTION LOAD: redis.register_function and the load environment ----
+
+struct LoadContext {
+  std::vector<RegisteredFunction>* functions = nullptr;
+  std::chrono::steady_clock::time_point start;
+  int64_t timeout_ms = 0;
+};
+
+LoadContext* GetLoadContext(lua_State* L) {
+  lua_getfield(L, LUA_REGISTRYINDEX, kLoadContextKey);
+  auto* lc = static_cast<LoadContext*>(lua_touserdata(L, -1));
+  lua_pop(L, 1);
+  return lc;
+}
+
+// __index of a guarded table (upvalue 1 is the table it guards): what the table holds, or the
+// error Redis raises for a name that does not exist.
+int GuardedIndex(lua_State* L) {
+  lua_pushvalue(L, 2);
+  lua_rawget(L, lua_upvalueindex(1));
+  if (!lua_isnil(L, -1)) return 1;
+  if (!lua_isstring(L, 2)) {
+    return luaL_error(L, "Second argument to luaProtectedTableError must be a string or number");
+  }
+  return luaL_error(L, "Script attempted to access nonexistent global variable '%s'",
+                    lua_tostring(L, 2));
+}
+
+// Pushes a read-only proxy of the table at index whose reads of missing names raise.
+void PushGuardedProxy(lua_State* L, int table_index) {
+  table_index = lua_gettop(L) + 1 + table_index;  // absolute, as we push below
+  lua_newtable(L);                                // proxy
+  lua_newtable(L);                                // its metatable
+  lua_pushvalue(L, table_index);
+  lua_pushcclosure(L, GuardedIndex, 1);
+  lua_setfield(L, -2, "__index");
+  lua_pushcfunction(L, ReadonlyTable);
+  lua_setfield(L, -2, "__newindex");
+  lua_pushboolean(L, 0);
+  lua_setfield(L, -2, "__metatable");
+  lua_setmetatable(L, -2);
+}
+
+// Function (and library) names: letters, digits and underscores, at least one.
+bool ValidFunctionName(std::string_view name) {
+  if (name.empty()) return false;
+  for (char c : name) {
+    if (!isalnum(static_cast<unsigned char>(c)) && c != '_') return false;
+  }
+  return true;
+}
+
+std::string LuaString(lua_State* L, int index) {
+  size_t len = 0;
+  const char* s = lua_tolstring(L, index, &len);
+  return std::string(s, len);
+}
+
+// Reads the flags table on top of the stack ({'no-writes', ...}, names in any case).
+bool ReadFunctionFlags(lua_State* L, uint32_t* flags) {
+  uint32_t out = 0;
+  for (int j = 1;; ++j) {
+    lua_pushnumber(L, j);
+    lua_gettable(L, -2);
+    if (lua_isnil(L, -1)) {
+      lua_pop(L, 1);
+      break;
+    }
+    uint32_t flag = 0;
+    bool known = lua_isstring(L, -1) && ScriptFlagFromName(lua_tostring(L, -1), &flag);
+    lua_pop(L, 1);
+    if (!known) return false;
+    out |= flag;
+  }
+  *flags = out;
+  return true;
+}
+
+// redis.register_function{function_name=..., callback=..., flags={...}, description=...}.
+// Leaves the callback referenced in fn->ref; on failure returns the error text.
+const char* ReadNamedArguments(lua_State* L, RegisteredFunction* fn) {
+  if (!lua_istable(L, 1)) {
+    return "calling redis.register_function with a single argument is only applicable to Lua "
+           "table (representing named arguments).";
+  }
+  bool has_name = false;
+  lua_pushnil(L);
+  while (lua_next(L, 1)) {
+    // Stack: table, key, value.
+    int key_type = lua_type(L, -2);
+    if (key_type != LUA_TSTRING && key_type != LUA_TNUMBER) {
+      return "named argument key given to redis.register_function is not a string";
+    }
+    std::string key = key_type == LUA_TSTRING ? LuaString(L, -2) : std::string();
+    for (char& c : key) c = static_cast<char>(tolower(static_cast<unsigned char>(c)));
+    if (key == "function_name") {
+      if (!lua_isstring(L, -1)) {
+        return "function_name argument given to redis.register_function must be a string";
+      }
+      fn->name = LuaString(L, -1);
+      has_name = true;
+    } else if (key == "description") {
+      if (!lua_isstring(L, -1)) {
+        return "description argument given to redis.register_function must be a string";
+      }
+      fn->description = LuaString(L, -1);
+    } else if (key == "callback") {
+      if (!lua_isfunction(L, -1)) {
+        return "callback argument given to redis.register_function must be a function";
+      }
+      if (fn->ref != LUA_NOREF) luaL_unref(L, LUA_REGISTRYINDEX, fn->ref);
+      fn->ref = luaL_ref(L, LUA_REGISTRYINDEX);  // pops the value
+      continue;
+    } else if (key == "flags") {
+      if (!lua_istable(L, -1)) {
+        return "flags argument to redis.register_function must be a table representing "
+               "function flags";
+      }
+      if (!ReadFunctionFlags(L, &fn->flags)) return "unknown flag given";
+    } else {
+      return "unknown argument given to redis.register_function";
+    }
+    lua_pop(L, 1);
+  }
+  if (!has_name) return "redis.register_function must get a function name argument";
+  if (fn->ref == LUA_NOREF) return "redis.register_function must get a callback argument";
+  return nullptr;
+}
+
+// redis.register_function(name, callback).
+const char* ReadPositionalArguments(lua_State* L, RegisteredFunction* fn) {
+  if (!lua_isstring(L, 1)) return "first argument to redis.register_function must be a string";
+  fn->name = LuaString(L, 1);
+  if (!lua_isfunction(L, 2)) return "second argument to redis.register_function must be a function";
+  lua_settop(L, 2);
+  fn->ref = luaL_ref(L, LUA_REGISTRYINDEX);
+  return nullptr;
+}
+
+int RedisRegisterFunction(lua_State* L) {
+  LoadContext* lc = GetLoadContext(L);
+  if (lc == nullptr) {
+    return RaiseError(L, "redis.register_function can only be called on FUNCTION LOAD command");
+  }
+  int argc = lua_gettop(L);
+  if (argc < 1 || argc > 2)
+    return RaiseError(L, "wrong number of arguments to redis.register_function");
+  RegisteredFunction fn;
+  const char* error = argc == 1 ? ReadNamedArguments(L, &fn) : ReadPositionalArguments(L, &fn);
+  if (error == nullptr && !ValidFunctionName(fn.name)) {
+    error =
+        "Library names can only contain letters, numbers, or underscores(_) and must be at least "
+        "one character long";
+  }
+  if (error == nullptr) {
+    for (const RegisteredFunction& f : *lc->functions) {
+      if (f.name == fn.name) error = "Function already exists in the library";
+    }
+  }
+  if (error != nullptr) {
+    if (fn.ref != LUA_NOREF) luaL_unref(L, LUA_REGISTRYINDEX, fn.ref);
+    return RaiseError(L, error);
+  }
+  lc->functions->push_back(std::move(fn));
+  return 0;
+}
+
+// The count hook of a load: Redis gives a library's code 500 ms to register its functions.
+void LoadHook(lua_State* L, lua_Debug*) {
+  LoadContext* lc = GetLoadContext(L);
+  if (lc == nullptr || lc->timeout_ms <= 0) return;
+  auto elapsed = std::chrono::steady_clock::now() - lc->start;
+  if (std::chrono::duration_cast<std::chrono::milliseconds>(elapsed).count() > lc->timeout_ms) {
+    lua_sethook(L, LoadHook, LUA_MASKLINE, 0);
+    RaiseError(L, "FUNCTION LOAD timeout");
+  }
+}
+
+// Points the functions' environment at the table stored in the registry under key.
+void SetFunctionEnvironment(lua_State* L, const char* key) {
+  lua_getfield(L, LUA_REGISTRYINDEX, kFunctionMetaKey);
+  lua_getfield(L, LUA_REGISTRYINDEX, key);
+  lua_setfield(L, -2, "__index");
+  lua_pop(L, 1);
+}
+
+// An error value as Redis's luaExtractErrorInformation reads it: a string gets ERR, a table
+// gives its err field.
+std::string ErrorMessage(lua_State* L) {
+  if (lua_isstring(L, -1)) return std::string("ERR ") + lua_tostring(L, -1);
+  std::string msg;
+  if (lua_istable(L, -1)) {
+    lua_getfield(L, -1, "err");
+    if (lua_isstring(L, -1)) msg = lua_tostring(L, -1);
+    lua_pop(L, 1);
+  }
+  return msg;
+}
+
 }  // namespace
 
 std::string Sha1Hex(std::string_view data) {
@@ -451,7 +659,7 @@ std::string Sha1Hex(std::string_view data) {
   return out;
 }
 
-LuaRuntime::LuaRuntime() { Open(); }
+LuaRuntime::LuaRuntime(Mode mode) : mode_(mode) { Open(); }
 LuaRuntime::~LuaRuntime() { Close(); }
 
 void LuaRuntime::Close() {
@@ -565,7 +773,86 @@ void LuaRuntime::Open() {
   lua_setmetatable(L, -2);  // on the real globals table
   lua_pop(L, 1);
   rand48 = &rand48_state;
+  if (mode_ == Mode::kFunctions) OpenFunctionEnvironment();
 }
+
+void LuaRuntime::OpenFunctionEnvironment() {
+  lua_State* L = lua_;
+  // The load API: all a library's code sees while it loads is `redis` with these fields.
+  lua_newtable(L);
+  SetField(L, "register_function", RedisRegisterFunction);
+  SetField(L, "log", RedisLog);
+  SetField(L, "LOG_DEBUG", kLogDebug);
+  SetField(L, "LOG_VERBOSE", kLogVerbose);
+  SetField(L, "LOG_NOTICE", kLogNotice);
+  SetField(L, "LOG_WARNING", kLogWarning);
+  SetField(L, "REDIS_VERSION_NUM", 0x070206);
+  lua_pushstring(L, "7.2.6");
+  lua_setfield(L, -2, "REDIS_VERSION");
+  PushGuardedProxy(L, -1);  // api, api proxy
+  lua_newtable(L);          // api, api proxy, load globals
+  lua_pushvalue(L, -2);
+  lua_setfield(L, -2, "redis");
+  PushGuardedProxy(L, -1);
+  lua_setfield(L, LUA_REGISTRYINDEX, kLoadGlobalsKey);
+  lua_pop(L, 3);
+
+  // The environment of every library chunk, and so of the functions it creates: empty and
+  // read-only, reading through its metatable's __index (the globals, or the load globals).
+  lua_newtable(L);
+  lua_newtable(L);
+  lua_getfield(L, LUA_REGISTRYINDEX, kGlobalsKey);
+  lua_setfield(L, -2, "__index");
+  lua_pushcfunction(L, ReadonlyTable);
+  lua_setfield(L, -2, "__newindex");
+  lua_pushboolean(L, 0);
+  lua_setfield(L, -2, "__metatable");
+  lua_pushvalue(L, -1);
+  lua_setfield(L, LUA_REGISTRYINDEX, kFunctionMetaKey);
+  lua_setmetatable(L, -2);
+  lua_setfield(L, LUA_REGISTRYINDEX, kFunctionEnvKey);
+}
+
+bool LuaRuntime::LoadLibrary(std::string_view code, int64_t timeout_ms, ScriptHost* log_host,
+                             std::vector<RegisteredFunction>* out, std::string* error) {
+  lua_State* L = lua_;
+  out->clear();
+  if (luaL_loadbuffer(L, code.data(), code.size(), "@user_function") != 0) {
+    *error = std::string("Error compiling function: ") + lua_tostring(L, -1);
+    lua_pop(L, 1);
+    return false;
+  }
+  lua_getfield(L, LUA_REGISTRYINDEX, kFunctionEnvKey);
+  lua_setfenv(L, -2);
+  SetFunctionEnvironment(L, kLoadGlobalsKey);
+  LoadContext lc{out, std::chrono::steady_clock::now(), timeout_ms};
+  RunState state;  // redis.log reaches the host through it
+  state.host = log_host;
+  lua_pushlightuserdata(L, &lc);
+  lua_setfield(L, LUA_REGISTRYINDEX, kLoadContextKey);
+  lua_pushlightuserdata(L, &state);
+  lua_setfield(L, LUA_REGISTRYINDEX, kRunStateKey);
+  lua_sethook(L, LoadHook, LUA_MASKCOUNT, kHookInstructions);
+  int err = lua_pcall(L, 0, 0, 0);
+  lua_sethook(L, nullptr, 0, 0);
+  lua_pushnil(L);
+  lua_setfield(L, LUA_REGISTRYINDEX, kLoadContextKey);
+  lua_pushnil(L);
+  lua_setfield(L, LUA_REGISTRYINDEX, kRunStateKey);
+  SetFunctionEnvironment(L, kGlobalsKey);
+  if (err != 0) {
+    *error = "Error registering functions: " + ErrorMessage(L);
+    lua_pop(L, 1);
+    for (const RegisteredFunction& f : *out) luaL_unref(L, LUA_REGISTRYINDEX, f.ref);
+    out->clear();
+    return false;
+  }
+  return true;
+}
+
+void LuaRuntime::ReleaseFunction(int ref) { luaL_unref(lua_, LUA_REGISTRYINDEX, ref); }
+
+void LuaRuntime::PushFunction(int ref) { lua_rawgeti(lua_, LUA_REGISTRYINDEX, ref); }
 
 bool LuaRuntime::CompileScript(std::string_view sha, std::string_view body, std::string* error) {
   lua_State* L = lua_;

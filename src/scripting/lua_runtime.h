@@ -6,9 +6,11 @@
 
 #include <cstdint>
 #include <lua.hpp>
+#include <optional>
 #include <span>
 #include <string>
 #include <string_view>
+#include <vector>
 
 #include "protocol/reply_builder.h"
 
@@ -40,9 +42,25 @@ class ScriptHost {
   virtual bool Aborted() = 0;
 };
 
+// A function a library registered with redis.register_function while it was loaded: its
+// name, description and flags (ScriptFlag) and the Lua registry reference of its callback.
+struct RegisteredFunction {
+  std::string name;
+  std::optional<std::string> description;
+  uint32_t flags = 0;
+  int ref = LUA_NOREF;
+};
+
 class LuaRuntime {
  public:
-  LuaRuntime();
+  // kEval: EVAL scripts, whose environment is the protected globals. kFunctions: FUNCTION
+  // libraries (Redis keeps them in an interpreter of their own): library code and the functions
+  // it registers share an environment that reads through to the globals while functions run,
+  // and to the small load API (redis.register_function, redis.log, the version fields) while a
+  // library loads; writes to it fail.
+  enum class Mode { kEval, kFunctions };
+
+  explicit LuaRuntime(Mode mode = Mode::kEval);
   ~LuaRuntime();
   LuaRuntime(const LuaRuntime&) = delete;
   LuaRuntime& operator=(const LuaRuntime&) = delete;
@@ -54,6 +72,18 @@ class LuaRuntime {
   bool CompileScript(std::string_view sha, std::string_view body, std::string* error);
   bool HasScript(std::string_view sha);
   void ForgetScript(std::string_view sha);
+
+  // FUNCTION LOAD / RESTORE (kFunctions): runs a library's code (its shebang line cut, its
+  // newline kept, so line numbers hold) in the load environment and returns the functions it
+  // registered, their callbacks referenced in the Lua registry (release them with
+  // ReleaseFunction). timeout_ms 0 runs without Redis's load time limit; log_host (may be null)
+  // receives redis.log lines. False with Redis's error text ("Error compiling function: ...",
+  // "Error registering functions: ...").
+  bool LoadLibrary(std::string_view code, int64_t timeout_ms, ScriptHost* log_host,
+                   std::vector<RegisteredFunction>* out, std::string* error);
+  void ReleaseFunction(int ref);
+  // Pushes a registered function, for RunFunction.
+  void PushFunction(int ref);
 
   struct Run {
     std::span<const std::string_view> keys;
@@ -81,11 +111,13 @@ class LuaRuntime {
 
  private:
   void Open();
+  void OpenFunctionEnvironment();
   void Close();
   void CallWithHandler(const Run& run, int nargs, protocol::ReplyBuilder& reply);
 
   lua_State* lua_ = nullptr;
   int runs_since_gc_ = 0;
+  Mode mode_;
 };
 
 // Converts the RESP reply in `resp` (one complete reply) to the Lua value Redis gives

@@ -88,6 +88,22 @@ std::vector<std::string> ScriptFlagNames(uint32_t flags) {
   return out;
 }
 
+bool ScriptFlagFromName(std::string_view name, uint32_t* flag) {
+  for (const FlagName& f : kFlagNames) {
+    std::string_view candidate = f.name;
+    if (candidate.size() != name.size()) continue;
+    bool same = true;
+    for (size_t i = 0; i < name.size() && same; ++i) {
+      same = tolower(static_cast<unsigned char>(name[i])) == candidate[i];
+    }
+    if (same) {
+      *flag = f.flag;
+      return true;
+    }
+  }
+  return false;
+}
+
 bool ScriptCache::Find(std::string_view sha, uint32_t* flags, std::string* body) {
   std::lock_guard lock(mu_);
   auto it = scripts_.find(std::string(sha));

@@ -34,6 +34,8 @@ enum ScriptFlag : uint32_t {
 bool ParseShebang(std::string_view body, uint32_t* flags, size_t* shebang_len, std::string* error);
 // "no-writes", "allow-oom"... for FUNCTION LIST; the names of the set flags, in Redis's order.
 std::vector<std::string> ScriptFlagNames(uint32_t flags);
+// The flag of a name ("no-writes"...), compared without case as redis.register_function does.
+bool ScriptFlagFromName(std::string_view name, uint32_t* flag);
 
 class ScriptCache {
  public:
