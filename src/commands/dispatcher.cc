@@ -3,6 +3,8 @@
 
 #include "commands/args.h"
 #include "commands/transactions.h"
+#include "common/config.h"
+#include "common/memory.h"
 #include "common/strings.h"
 #include "protocol/errors.h"
 
@@ -83,6 +85,11 @@ Dispatcher::Outcome Dispatcher::Execute(Session& session, ArgList args,
   if (pause_until_ms_.load(std::memory_order_relaxed) != 0 &&
       IsPaused(*spec, session, engine::NowMs())) {
     return Outcome::kPaused;
+  }
+
+  if (OverMaxmemory() && DeniedOnOom(*spec, session, args)) {
+    Reject(session, reply, spec, protocol::errors::kOom);
+    return Outcome::kDone;
   }
 
   if (session.in_multi && !(spec->flags & kRunsInMulti)) {
@@ -233,6 +240,30 @@ bool Dispatcher::IsPaused(const CommandSpec& spec, const Session& session, int64
     }
   }
   return writes;
+}
+
+bool Dispatcher::OverMaxmemory() const {
+  thread_local ConfigHandles<1> handles;
+  int64_t maxmemory = handles.Read(server_.config(), {"maxmemory"})[0];
+  return maxmemory > 0 && mem::UsedMemory() > maxmemory;
+}
+
+bool Dispatcher::DeniedOnOom(const CommandSpec& spec, const Session& session, ArgList args) {
+  if (spec.flags & kDenyOom) return true;
+  if (spec.flags & kRunsScript) return scripting_.ScriptDeniesOom(spec, args);
+  if (spec.flags & kExecutesQueue) {
+    // EXEC is refused when it would run a deny-oom command.
+    for (const auto& q : session.queued) {
+      bool unknown = false;
+      std::vector<std::string_view> a(q.begin(), q.end());
+      const CommandSpec* s = registry_.Resolve(a, &unknown);
+      if (s != nullptr && DeniedOnOom(*s, session, a)) return true;
+    }
+    return false;
+  }
+  // Inside MULTI anything queued takes memory, so everything but the commands that end or
+  // leave the transaction is refused, as Redis does.
+  return session.in_multi && !(spec.flags & kRunsInMulti);
 }
 
 void Dispatcher::CountError(std::string_view error_text) {

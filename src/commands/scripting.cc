@@ -13,6 +13,7 @@
 #include "commands/blocking.h"
 #include "commands/dispatcher.h"
 #include "common/config.h"
+#include "common/memory.h"
 #include "common/numbers.h"
 #include "common/strings.h"
 #include "protocol/errors.h"
@@ -94,6 +95,33 @@ std::string ScriptingState::MemoryInfo() {
       "\r\nused_memory_vm_total_human:", BytesToHuman(vm_eval + vm_functions),
       "\r\nused_memory_functions:", functions, "\r\nused_memory_scripts:", scripts_eval + functions,
       "\r\nused_memory_scripts_human:", BytesToHuman(scripts_eval + functions), "\r\n");
+}
+
+bool ScriptingState::ScriptDeniesOom(const CommandSpec& spec, ArgList args) {
+  if (args.size() < 2) return false;
+  uint32_t flags = scripting::kScriptCompatMode;
+  const std::string& name = spec.name;
+  if (name == "fcall" || name == "fcall_ro") {
+    auto libraries = functions_.Libraries();
+    for (const auto& [lib_name, lib] : *libraries) {
+      for (const scripting::FunctionInfo& f : lib->functions) {
+        if (f.name == args[1]) flags = f.flags;
+      }
+    }
+  } else if (name == "evalsha" || name == "evalsha_ro") {
+    std::string sha(args[1]);
+    for (char& c : sha) c = static_cast<char>(tolower(static_cast<unsigned char>(c)));
+    if (!cache_.Find(sha, &flags, nullptr)) return false;
+  } else {
+    size_t shebang_len;
+    std::string error;
+    if (!cache_.Find(scripting::Sha1Hex(args[1]), &flags, nullptr) &&
+        !scripting::ParseShebang(args[1], &flags, &shebang_len, &error)) {
+      return false;
+    }
+  }
+  if (flags & scripting::kScriptCompatMode) return false;
+  return !(flags & (scripting::kScriptAllowOom | scripting::kScriptNoWrites));
 }
 
 // ---- the per-thread interpreter ----
@@ -218,8 +246,14 @@ class ScriptRun final : public scripting::ScriptHost {
     running_.name = std::move(name);
     running_.command = ctx.args;
     running_.start_ms = engine::NowMs();
-    thread_local ConfigHandles<1> handles;
-    busy_threshold_ms_ = handles.Read(ctx.server.config(), {"busy-reply-threshold"})[0];
+    thread_local ConfigHandles<2> handles;
+    auto config = handles.Read(ctx.server.config(), {"busy-reply-threshold", "maxmemory"});
+    busy_threshold_ms_ = config[0];
+    // Over maxmemory when the script starts: its first deny-oom command is refused, unless the
+    // script declared allow-oom (Redis's pre_command_oom_state).
+    oom_at_start_ = config[1] > 0 && mem::UsedMemory() > config[1] &&
+                    ((script_flags & scripting::kScriptCompatMode) ||
+                     !(script_flags & scripting::kScriptAllowOom));
     state_.Register(&running_);
     ctx_.server.engine().AddRunningScript(1);
   }
@@ -256,6 +290,7 @@ class ScriptRun final : public scripting::ScriptHost {
   Session session_;
   RunningScript running_;
   int64_t busy_threshold_ms_ = 0;
+  bool oom_at_start_ = false;
   std::vector<int> restart_shards_;
 };
 
@@ -341,6 +376,10 @@ bool ScriptRun::Call(std::span<const std::string_view> args, int resp, std::stri
   }
   if (read_only_ && (spec->flags & (kWrite | kMayReplicate))) {
     *error = "Write commands are not allowed from read-only scripts.";
+    return false;
+  }
+  if (oom_at_start_ && !wrote() && (spec->flags & kDenyOom)) {
+    *error = StrCat("-", protocol::errors::kOom);
     return false;
   }
   if (!EnsureLocks(*spec, args)) {

@@ -56,6 +56,11 @@ class ScriptingState {
   };
   bool RunningInfo(Running* out);
 
+  // Whether a script command (EVAL..., FCALL...) counts as deny-oom for these arguments, as
+  // Redis derives it from the script's flags: a script with a shebang that sets neither
+  // allow-oom nor no-writes does; a script without one (or not known yet) does not.
+  bool ScriptDeniesOom(const CommandSpec& spec, ArgList args);
+
   // INFO memory's script and function lines, from used_memory_lua to used_memory_scripts_human.
   std::string MemoryInfo();
   // Bytes of the Lua interpreters of every thread (each thread adds its own changes).

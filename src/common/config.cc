@@ -720,8 +720,9 @@ void Config::BuildTable() {
   // Byte counts (memory units accepted, shown in bytes).
   memory("proto-max-bulk-len", 1024 * 1024, kLongMax, 512LL * 1024 * 1024);
   memory("repl-backlog-size", 1, kLongMax, 1024 * 1024);
-  memory("maxmemory", 0, kUint64Max, 0, kUnsigned).validate =
-      OnlyOff("0", NotSupported("maxmemory other than 0"));
+  // A limit with the noeviction policy is enforced (deny-oom commands get -OOM); an eviction
+  // policy with a limit is refused until eviction exists (CheckCombinations).
+  memory("maxmemory", 0, kUint64Max, 0, kUnsigned);
   memory("cluster-link-sendbuf-limit", 0, kUint64Max, 0, kUnsigned);
   memory("active-defrag-ignore-bytes", 1, kLongMax, 100LL << 20, kUnsigned);
   memory("hash-max-listpack-value", 0, kLongMax, 64, kUnsigned, "hash-max-ziplist-value");
@@ -1284,11 +1285,33 @@ bool Config::SetMany(const std::vector<std::pair<std::string, std::string>>& pai
       }
       if (CurrentValue(*c.d) != c.old) changed.push_back(c.d->name);
     }
+    std::string reason;
+    if (!CheckCombinations(&reason)) {
+      for (size_t j = changes.size(); j-- > 0;) {
+        std::string ignored;
+        Apply(*changes[j].d, changes[j].old, &ignored);
+      }
+      return failed(changes.front().registered, reason);
+    }
   }
   if (on_change_) {
     for (const std::string& name : changed) on_change_(name);
   }
   return true;
+}
+
+bool Config::CheckCombinations(std::string* reason) const {
+  if (Find("maxmemory")->numeric.load() != 0 &&
+      CurrentValue(*Find("maxmemory-policy")) != "noeviction") {
+    *reason = NotSupported("maxmemory with an eviction policy (only noeviction)");
+    return false;
+  }
+  return true;
+}
+
+bool Config::CheckLoaded(std::string* err) const {
+  std::lock_guard<std::mutex> lock(mu_);
+  return CheckCombinations(err);
 }
 
 // ----------------------------------------------------------------------------------------------

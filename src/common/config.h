@@ -61,6 +61,9 @@ class Config {
   bool LoadFile(const std::string& path, std::string* err);
   // Applies `--name value [value...]` pairs from the command line (after the optional file).
   bool LoadArgs(const std::vector<std::string>& args, std::string* err);
+  // After loading: false with the reason when settings conflict (maxmemory with a policy Weir
+  // cannot apply yet).
+  bool CheckLoaded(std::string* err) const;
   // `rename-command old new` pairs read so far (new is "" to remove); the server applies them.
   std::vector<std::pair<std::string, std::string>> RenamedCommands() const;
   // CONFIG SET of one directive; err is Redis's text after "ERR CONFIG SET failed (possibly
@@ -113,6 +116,8 @@ class Config {
                         std::string* err) const;
   int64_t NumericOf(const Directive& d, std::string_view canonical) const;
   std::string CurrentValue(const Directive& d) const;
+  // Settings that are valid one by one but not together (checked under mu_).
+  bool CheckCombinations(std::string* reason) const;
   // Loading: one file (or glob of files), one text, one split line.
   bool LoadPath(const std::string& path, int depth, std::string* err);
   bool LoadText(const std::string& text, const std::string& source, int depth, std::string* err);

@@ -7,6 +7,7 @@
 namespace weir::protocol::errors {
 
 inline constexpr std::string_view kSyntax = "ERR syntax error";
+inline constexpr std::string_view kOom = "OOM command not allowed when used memory > 'maxmemory'.";
 inline constexpr std::string_view kNotInteger = "ERR value is not an integer or out of range";
 inline constexpr std::string_view kNotFloat = "ERR value is not a valid float";
 inline constexpr std::string_view kWrongType =

@@ -58,7 +58,7 @@ int main(int argc, char** argv) {
     first_opt = 1;
   }
   std::vector<std::string> opts(args.begin() + first_opt, args.end());
-  if (!config.LoadArgs(opts, &err)) {
+  if (!config.LoadArgs(opts, &err) || !config.CheckLoaded(&err)) {
     fprintf(stderr, "\n*** FATAL CONFIG FILE ERROR (Weir %s) ***\n%s\n", WEIR_VERSION, err.c_str());
     return 1;
   }

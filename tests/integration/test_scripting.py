@@ -352,3 +352,43 @@ def test_pcall_cannot_swallow_script_kill(server, quick_busy, raw):
     assert other.call("SCRIPT", "KILL") == b"OK"
     assert "Script killed" in str(runner.read())
     assert other.call("PING") == b"PONG"
+
+
+# ------------------------------------------------------------ maxmemory with noeviction
+
+
+@pytest.fixture
+def over_maxmemory(r):
+    """maxmemory 1 byte with the noeviction policy: every deny-oom command is refused."""
+    r.config_set("maxmemory", 1)
+    yield
+    r.config_set("maxmemory", 0)
+
+
+OOM = RespError("OOM command not allowed when used memory > 'maxmemory'.")
+
+
+def test_maxmemory_noeviction_refuses_deny_oom_commands(c, over_maxmemory):
+    assert c.call("SET", "k", "v") == OOM
+    assert c.call("GET", "k") is None
+    assert c.call("DEL", "k") == 0  # not deny-oom
+    # Inside MULTI everything queued is refused, and EXEC then aborts.
+    assert c.call("MULTI") == b"OK"
+    assert c.call("GET", "k") == OOM
+    assert c.call("EXEC") == RespError(
+        "EXECABORT Transaction discarded because of previous errors.")
+    # An eviction policy cannot be combined with a limit until eviction exists.
+    r = c.call("CONFIG", "SET", "maxmemory-policy", "allkeys-lru")
+    assert isinstance(r, RespError) and "not supported" in str(r)
+    assert c.call("CONFIG", "GET", "maxmemory-policy") == [b"maxmemory-policy", b"noeviction"]
+
+
+def test_scripts_over_maxmemory(c, over_maxmemory):
+    # No shebang: the script runs, its first deny-oom write is refused.
+    r = c.call("EVAL", "return redis.call('set', 'x', 1)", 0)
+    assert str(r).startswith("OOM command not allowed when used memory > 'maxmemory'.")
+    assert c.call("EVAL", "return redis.call('get', 'x')", 0) is None
+    # A shebang without allow-oom makes the script itself deny-oom.
+    assert c.call("EVAL", "#!lua\nreturn 1", 0) == OOM
+    assert c.call("EVAL", "#!lua flags=no-writes\nreturn 1", 0) == 1
+    assert c.call("EVAL", "#!lua flags=allow-oom\nreturn redis.call('set', 'x', 1)", 0) == b"OK"
