@@ -67,6 +67,13 @@ std::string& Scratch() {
   return scratch;
 }
 
+// The value PFADD and PFMERGE create a key with (assigned into the scratch copy, whose buffer
+// a move-assignment of a fresh string would throw away).
+const std::string& EmptyHll() {
+  static const std::string empty = hll::NewSparse();
+  return empty;
+}
+
 // ---- PFADD key [element ...] ----------------------------------------------------------------
 
 void CmdPfAdd(CommandContext& ctx) {
@@ -89,7 +96,7 @@ void CmdPfAdd(CommandContext& ctx) {
 
   std::string& value = Scratch();
   if (e == nullptr) {
-    value = hll::NewSparse();
+    value.assign(EmptyHll());
     updated = 1;
   } else {
     Unshare(e);
@@ -141,7 +148,8 @@ void CmdPfCount(CommandContext& ctx) {
   uint64_t card = hll::Count(e->value(), &invalid);
   if (invalid) return ctx.reply.Error(kCorrupt);
   // Caching the count changes the value's bytes: a read-only command that writes, as in Redis
-  // (WATCH sees it, and it counts as a change).
+  // (WATCH sees it, and it counts as a change). Storing the same count again changes nothing,
+  // so a script that starts over (scripting.cc) may repeat it safely.
   hll::SetCachedCardinality(e->val_data(), card);
   ctx.db.Modified(key);
   ctx.reply.Integer(static_cast<int64_t>(card));
@@ -177,7 +185,7 @@ void CmdPfMerge(CommandContext& ctx) {
     // (the sparse encoding of a set of registers depends on the order they were set in).
     std::string& value = Scratch();
     if (e == nullptr) {
-      value = hll::NewSparse();
+      value.assign(EmptyHll());
     } else {
       value.assign(e->value());
     }
