@@ -57,6 +57,21 @@ TYPE_TESTS = (  # (row, family, redis-benchmark arguments, (full, quick) request
      (900000, 220000)),
 )
 
+# HyperLogLog rows, at -P 16 like the data-type rows, after the "hll" set-up: FLUSHALL, then
+# HLL_MERGE_KEYS keys hll:0..hll:9 each given HLL_MERGE_ELEMENTS distinct elements (dense, as
+# the daily HLLs a report merges are). PFADD adds element:<random of 100,000> to one key, `hll`
+# (dense after its first few thousand distinct elements, as a busy counter is); PFCOUNT then
+# counts that key, whose cached count PFADD has marked stale at the start and which every later
+# PFCOUNT answers from the cache (as repeated reads of a counter do); the 10-key PFCOUNT merges
+# the ten dense keys into a temporary HLL on every call (never cached).
+HLL_MERGE_KEYS = ["hll:%d" % i for i in range(10)]
+HLL_MERGE_ELEMENTS = 5000
+HLL_TESTS = (  # (row, redis-benchmark arguments, (full, quick) requests)
+    ("PFADD", ["PFADD", "hll", "element:__rand_int__"], (1200000, 300000)),
+    ("PFCOUNT", ["PFCOUNT", "hll"], (1200000, 300000)),
+    ("PFCOUNT 10 keys", ["PFCOUNT"] + HLL_MERGE_KEYS, (10000, 3000)),
+)
+
 # Stream consumer-group rows, run by bench/streamload (C, hiredis; bench.sh builds it):
 # 1 producer XADD MAXLEN ~ 100000 pipelined 50 deep, 5 consumers XREADGROUP COUNT 100
 # BLOCK 1000 + one XACK per batch, at most 20000 entries un-acked. Once as fast as it goes,
@@ -105,7 +120,8 @@ BULLMQ_CHUNK = 1000
 BULLMQ_CONCURRENCY = 50
 
 MEMORY_TTL = 86400
-FAMILIES = ("string", "list", "set", "hash", "zset", "stream", "script", "bullmq")
+FAMILIES = ("string", "list", "set", "hash", "zset", "stream", "hyperloglog", "script",
+            "bullmq")
 
 
 def log(msg):
@@ -479,6 +495,15 @@ def list_items():
         yield head + bulk(b"item:%07d" % i)
 
 
+def hll_items():
+    """10,000 HLL keys of 300 distinct elements each: sparse (about 650 bytes) at the default
+    hll-sparse-max-bytes, as most per-page or per-day counters are."""
+    head = command_prefix(302, b"PFADD")
+    for i in range(10000):
+        members = b"".join(bulk(b"u:%d:%d" % (i, k)) for k in range(300))
+        yield head + bulk(b"hll:%05d" % i) + members
+
+
 def stream_items():
     head = command_prefix(9, b"XADD", b"mem:stream", b"*", b"f1")
     middle = b"".join(bulk(a) for a in (b"f2", b"abc", b"f3"))
@@ -501,6 +526,8 @@ MEMORY_WORKLOADS = (
     ("list", "list", 1000000, "item", 1, list_items, "RPUSH mem:list item:NNNNNNN"),
     ("stream", "stream", 1000000, "entry", 1, stream_items,
      "XADD mem:stream * f1 N f2 abc f3 xN"),
+    ("hll", "hyperloglog", 10000, "key", 10000, hll_items,
+     "PFADD hll:NNNNN <300 distinct elements> (sparse)"),
 )
 
 
@@ -771,6 +798,10 @@ def make_tests(args):
         tests.append({"name": "%s -P %d" % (cmd, TYPE_PIPELINE), "family": family,
                       "kind": "redis-benchmark", "setup": "flushall", "args": rb_args,
                       "size": 3, "pipeline": TYPE_PIPELINE, "requests": count(counts)})
+    for cmd, rb_args, counts in HLL_TESTS:
+        tests.append({"name": "%s -P %d" % (cmd, TYPE_PIPELINE), "family": "hyperloglog",
+                      "kind": "redis-benchmark", "setup": "hll", "args": rb_args,
+                      "size": 3, "pipeline": TYPE_PIPELINE, "requests": count(counts)})
     seconds = STREAM_GROUP_SECONDS[1 if args.quick else 0] * args.scale
     for rate in STREAM_GROUP_RATES:
         pace = "max" if rate == 0 else ("%gk/s" % (rate / 1000) if rate >= 1000 else "%d/s" % rate)
@@ -800,6 +831,11 @@ def prepare(server, setup, streams, args):
         return
     if setup in ("flushall", "bullmq"):
         server.call("FLUSHALL")
+        return
+    if setup == "hll":
+        server.call("FLUSHALL")
+        for i, key in enumerate(HLL_MERGE_KEYS):
+            server.call("PFADD", key, *["m:%d:%d" % (i, k) for k in range(HLL_MERGE_ELEMENTS)])
         return
     if setup == "scripts":
         server.call("FLUSHALL")

@@ -124,6 +124,7 @@ void CommandSpec::KeyIndexes(ArgList args, std::vector<int>* out) const {
 void RegisterAllCommands(CommandRegistry& registry) {
   RegisterStringCommands(registry);
   RegisterBitCommands(registry);
+  RegisterHyperLogLogCommands(registry);
   RegisterKeyCommands(registry);
   RegisterTransactionCommands(registry);
   RegisterConnectionCommands(registry);

@@ -61,6 +61,7 @@ void RegisterAllCommands(CommandRegistry& registry);
 
 void RegisterStringCommands(CommandRegistry& r);
 void RegisterBitCommands(CommandRegistry& r);
+void RegisterHyperLogLogCommands(CommandRegistry& r);
 void RegisterKeyCommands(CommandRegistry& r);
 void RegisterTransactionCommands(CommandRegistry& r);
 void RegisterConnectionCommands(CommandRegistry& r);
