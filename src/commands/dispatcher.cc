@@ -248,16 +248,20 @@ bool Dispatcher::OverMaxmemory() const {
   return maxmemory > 0 && mem::UsedMemory() > maxmemory;
 }
 
-bool Dispatcher::DeniedOnOom(const CommandSpec& spec, const Session& session, ArgList args) {
+bool Dispatcher::DeniesOom(const CommandSpec& spec, ArgList args) {
   if (spec.flags & kDenyOom) return true;
-  if (spec.flags & kRunsScript) return scripting_.ScriptDeniesOom(spec, args);
+  return (spec.flags & kRunsScript) && scripting_.ScriptDeniesOom(spec, args);
+}
+
+bool Dispatcher::DeniedOnOom(const CommandSpec& spec, const Session& session, ArgList args) {
+  if (DeniesOom(spec, args)) return true;
   if (spec.flags & kExecutesQueue) {
-    // EXEC is refused when it would run a deny-oom command.
+    // EXEC is refused when it would run a deny-oom command; a queue of reads runs.
     for (const auto& q : session.queued) {
       bool unknown = false;
       std::vector<std::string_view> a(q.begin(), q.end());
       const CommandSpec* s = registry_.Resolve(a, &unknown);
-      if (s != nullptr && DeniedOnOom(*s, session, a)) return true;
+      if (s != nullptr && DeniesOom(*s, a)) return true;
     }
     return false;
   }

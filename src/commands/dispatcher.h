@@ -66,6 +66,7 @@ class Dispatcher {
   // maxmemory (with the noeviction policy): whether memory is over the limit, and whether this
   // command is refused then (deny-oom, a deny-oom script, EXEC of one, anything queued in MULTI).
   bool OverMaxmemory() const;
+  bool DeniesOom(const CommandSpec& spec, ArgList args);
   bool DeniedOnOom(const CommandSpec& spec, const Session& session, ArgList args);
 
   void Reject(Session& session, protocol::ReplyBuilder& reply, const CommandSpec* spec,

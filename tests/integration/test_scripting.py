@@ -368,7 +368,7 @@ def over_maxmemory(r):
 OOM = RespError("OOM command not allowed when used memory > 'maxmemory'.")
 
 
-def test_maxmemory_noeviction_refuses_deny_oom_commands(c, over_maxmemory):
+def test_maxmemory_noeviction_refuses_deny_oom_commands(r, c, over_maxmemory):
     assert c.call("SET", "k", "v") == OOM
     assert c.call("GET", "k") is None
     assert c.call("DEL", "k") == 0  # not deny-oom
@@ -377,6 +377,18 @@ def test_maxmemory_noeviction_refuses_deny_oom_commands(c, over_maxmemory):
     assert c.call("GET", "k") == OOM
     assert c.call("EXEC") == RespError(
         "EXECABORT Transaction discarded because of previous errors.")
+    # A transaction queued before the limit was reached: reads still run, a write aborts it.
+    r.config_set("maxmemory", 0)
+    c.call("MULTI")
+    c.call("GET", "k")
+    c.call("PING")
+    r.config_set("maxmemory", 1)
+    assert c.call("EXEC") == [None, b"PONG"]
+    r.config_set("maxmemory", 0)
+    c.call("MULTI")
+    c.call("SET", "k", "v")
+    r.config_set("maxmemory", 1)
+    assert str(c.call("EXEC")).startswith("EXECABORT Transaction discarded because of: OOM")
     # An eviction policy cannot be combined with a limit until eviction exists.
     r = c.call("CONFIG", "SET", "maxmemory-policy", "allkeys-lru")
     assert isinstance(r, RespError) and "not supported" in str(r)
