@@ -97,6 +97,16 @@ std::string ScriptingState::MemoryInfo() {
       "\r\nused_memory_scripts_human:", BytesToHuman(scripts_eval + functions), "\r\n");
 }
 
+namespace {
+
+std::string LowerSha(std::string_view sha) {
+  std::string out(sha);
+  for (char& c : out) c = static_cast<char>(tolower(static_cast<unsigned char>(c)));
+  return out;
+}
+
+}  // namespace
+
 bool ScriptingState::ScriptDeniesOom(const CommandSpec& spec, ArgList args) {
   if (args.size() < 2) return false;
   uint32_t flags = scripting::kScriptCompatMode;
@@ -109,9 +119,7 @@ bool ScriptingState::ScriptDeniesOom(const CommandSpec& spec, ArgList args) {
       }
     }
   } else if (name == "evalsha" || name == "evalsha_ro") {
-    std::string sha(args[1]);
-    for (char& c : sha) c = static_cast<char>(tolower(static_cast<unsigned char>(c)));
-    if (!cache_.Find(sha, &flags, nullptr)) return false;
+    if (!cache_.Find(LowerSha(args[1]), &flags, nullptr)) return false;
   } else {
     size_t shebang_len;
     std::string error;
@@ -414,12 +422,6 @@ void RunScriptBody(
 }
 
 namespace {
-
-std::string LowerSha(std::string_view sha) {
-  std::string out(sha);
-  for (char& c : out) c = static_cast<char>(tolower(static_cast<unsigned char>(c)));
-  return out;
-}
 
 void RunEval(CommandContext& ctx, bool evalsha, bool read_only) {
   ScriptingState& state = ctx.dispatcher.scripting();
