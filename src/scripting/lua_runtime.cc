@@ -80,12 +80,12 @@ struct Rand48 {
     x = (static_cast<uint64_t>(static_cast<uint32_t>(seed)) << 16) | 0x330E;
   }
 };
-Rand48 rand48_state;  // per process, as Redis; only ever used by the thread running a script
-thread_local Rand48* rand48 = nullptr;
+// One sequence per thread, as each thread has its own interpreters (Redis has one per process).
+thread_local Rand48 rand48;
 
 int MathRandom(lua_State* L) {
   constexpr int32_t kMax = INT32_MAX;
-  lua_Number r = static_cast<lua_Number>(rand48->Next() % kMax) / static_cast<lua_Number>(kMax);
+  lua_Number r = static_cast<lua_Number>(rand48.Next() % kMax) / static_cast<lua_Number>(kMax);
   switch (lua_gettop(L)) {
     case 0:
       lua_pushnumber(L, r);
@@ -110,7 +110,7 @@ int MathRandom(lua_State* L) {
 }
 
 int MathRandomSeed(lua_State* L) {
-  rand48->Seed(luaL_checkint(L, 1));
+  rand48.Seed(luaL_checkint(L, 1));
   return 0;
 }
 
@@ -772,7 +772,6 @@ void LuaRuntime::Open() {
   lua_setfield(L, -2, "__metatable");
   lua_setmetatable(L, -2);  // on the real globals table
   lua_pop(L, 1);
-  rand48 = &rand48_state;
   if (mode_ == Mode::kFunctions) OpenFunctionEnvironment();
 }
 
