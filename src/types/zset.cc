@@ -496,6 +496,21 @@ size_t ZSet::VisitRange(const LexRange& r, bool reverse, size_t offset, int64_t 
                        : SkiplistVisit(*skiplist(), r, reverse, offset, limit, fn);
 }
 
+void ZSet::VisitRangeWhile(const ScoreRange& r, WhileVisitor fn) const {
+  if (is_listpack()) {
+    PairPack pack(lp());
+    for (Pos p = PackFirstInRange(pack, r); p != kNone; p = pack.Next(p)) {
+      double s;
+      std::string_view m = pack.Get(p, &s);
+      if (!r.BelowMax(s) || !fn(m, s)) return;
+    }
+    return;
+  }
+  for (const ZSkiplist::Node* n = skiplist()->FirstInRange(r); n != nullptr; n = n->next()) {
+    if (!r.BelowMax(n->score()) || !fn(n->member(), n->score())) return;
+  }
+}
+
 void ZSet::ForEach(Visitor fn) const {
   if (is_listpack()) {
     PairPack pack(lp());
