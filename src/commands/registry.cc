@@ -137,6 +137,7 @@ void RegisterAllCommands(CommandRegistry& registry) {
   RegisterStreamCommands(registry);
   RegisterSortCommands(registry);
   RegisterScriptingCommands(registry);
+  RegisterGeoCommands(registry);
 }
 
 }  // namespace weir::commands

@@ -74,5 +74,6 @@ void RegisterSortedSetCommands(CommandRegistry& r);
 void RegisterStreamCommands(CommandRegistry& r);
 void RegisterScriptingCommands(CommandRegistry& r);
 void RegisterSortCommands(CommandRegistry& r);
+void RegisterGeoCommands(CommandRegistry& r);
 
 }  // namespace weir::commands
