@@ -6,7 +6,9 @@
 #include <absl/container/inlined_vector.h>
 
 #include <algorithm>
+#include <array>
 #include <cstdio>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -207,7 +209,6 @@ struct Found {
   double lat;
   double distance;  // meters
   double score;
-  uint32_t index;  // order found, to break ties in a partial sort as a stable sort would
   uint32_t member_len;
   size_t member_at;
 };
@@ -231,7 +232,6 @@ void FindPoints(const ZSet& z, const geo::Shape& shape, size_t limit, std::vecto
       Found f;
       if (geo::WithinShape(shape, score, &f.lon, &f.lat, &f.distance)) {
         f.score = score;
-        f.index = static_cast<uint32_t>(found->size());
         f.member_len = static_cast<uint32_t>(member.size());
         f.member_at = arena->size();
         arena->append(member);
@@ -243,19 +243,48 @@ void FindPoints(const ZSet& z, const geo::Shape& shape, size_t limit, std::vecto
   }
 }
 
-// Keeps the `keep` nearest (or farthest) points first, in order; equal distances keep the
-// order they were found in (Redis's qsort is glibc's stable merge sort).
-void SortPoints(std::vector<Found>* points, size_t keep, bool descending) {
-  auto before = [descending](const Found& a, const Found& b) {
-    if (a.distance != b.distance)
-      return descending ? a.distance > b.distance : a.distance < b.distance;
-    return a.index < b.index;
-  };
-  if (keep >= points->size()) {
-    std::sort(points->begin(), points->end(), before);
-  } else {
-    std::partial_sort(points->begin(), points->begin() + keep, points->end(), before);
+// Redis's comparison of two points (sort_gp_asc; descending negates it): a NaN distance
+// compares as "less" in ascending order, and so as "greater" in descending order.
+int CompareDistance(const Found& a, const Found& b, bool descending) {
+  const int c = a.distance > b.distance ? 1 : (a.distance == b.distance ? 0 : -1);
+  return descending ? -c : c;
+}
+
+// Sorts as Redis's qsort (glibc's merge sort) does: split into the first n/2 and the rest,
+// sort both, merge taking the left run's head unless it compares greater. For distances that
+// is a stable sort (ties stay in the order found); it also keeps Redis's order where the
+// haversine of near-antipodal points rounds past 1 and gives NaN, which a comparison-based
+// std::sort must never see.
+void MergeSort(Found* v, size_t n, bool descending, Found* tmp) {
+  if (n <= 1) return;
+  size_t n1 = n / 2, n2 = n - n1;
+  MergeSort(v, n1, descending, tmp);
+  MergeSort(v + n1, n2, descending, tmp);
+  const Found* a = v;
+  const Found* b = v + n1;
+  Found* out = tmp;
+  while (n1 > 0 && n2 > 0) {
+    if (CompareDistance(*a, *b, descending) <= 0) {
+      *out++ = *a++;
+      --n1;
+    } else {
+      *out++ = *b++;
+      --n2;
+    }
   }
+  // What is left of the right run is already in place behind the merged part.
+  out = std::copy(a, a + n1, out);
+  std::copy(tmp, out, v);
+}
+
+// Redis sorts only the first COUNT points when COUNT is less than the points found (its
+// pqsort), which orders equal distances its own way; all of them are sorted here, so ties
+// keep the order they were found in.
+void SortPoints(std::vector<Found>* points, bool descending) {
+  thread_local std::vector<Found> tmp;
+  tmp.resize(points->size());
+  MergeSort(points->data(), points->size(), descending, tmp.data());
+  if (tmp.capacity() > 4096) std::vector<Found>().swap(tmp);
 }
 
 void GeoSearchGeneric(CommandContext& ctx, size_t src, uint32_t flags) {
@@ -370,16 +399,23 @@ void GeoSearchGeneric(CommandContext& ctx, size_t src, uint32_t flags) {
   // The nearest COUNT points are meant unless ANY asks for any COUNT of them.
   if (count != 0 && sort == Sort::kNone && !any) sort = Sort::kAsc;
 
+  // Kept per thread so that a search allocates nothing, but not after a huge result.
   thread_local std::vector<Found> points;
   thread_local std::string arena;
   points.clear();
   arena.clear();
+  struct TrimOnExit {
+    ~TrimOnExit() {
+      if (points.capacity() > 4096) std::vector<Found>().swap(points);
+      if (arena.capacity() > 65536) std::string().swap(arena);
+    }
+  } trim;
   FindPoints(*z, shape, any ? static_cast<size_t>(count) : 0, &points, &arena);
   if (points.empty() && !store) return ctx.reply.EmptyArray();
 
   const size_t returned =
       count == 0 ? points.size() : std::min(points.size(), static_cast<size_t>(count));
-  if (sort != Sort::kNone) SortPoints(&points, returned, sort == Sort::kDesc);
+  if (sort != Sort::kNone) SortPoints(&points, sort == Sort::kDesc);
   auto member = [](const Found& f) {
     return std::string_view(arena).substr(f.member_at, f.member_len);
   };
