@@ -13,6 +13,7 @@ import json
 import os
 import pathlib
 import platform
+import random
 import shlex
 import shutil
 import signal
@@ -119,9 +120,21 @@ BULLMQ_JOBS = (50000, 10000)  # (full, quick)
 BULLMQ_CHUNK = 1000
 BULLMQ_CONCURRENCY = 50
 
+# GEO rows: GEOADD of GEO_POINTS points, one per command, into one key (loaded with redis-cli
+# --pipe from a generated file, so every round adds the same points); then GEOSEARCH around a
+# random one of them (FROMMEMBER m:__rand_int__, so the first KEYSPACE points are the
+# centres) within GEO_RADIUS_M. The points are uniform over a 54 x 44 km box (a city and its
+# surroundings, ~415 points per km^2): a search finds ~50 of them.
+GEO_POINTS = 1000000
+GEO_BOX = (13.0, 52.3, 13.8, 52.7)  # min lon, min lat, max lon, max lat
+GEO_SEED = 15
+GEO_KEY = b"bench:geo"
+GEO_RADIUS_M = 200
+GEO_SEARCH_REQUESTS = (200000, 50000)  # (full, quick), at -P 16
+
 MEMORY_TTL = 86400
 FAMILIES = ("string", "list", "set", "hash", "zset", "stream", "hyperloglog", "script",
-            "bullmq")
+            "bullmq", "geo")
 
 
 def log(msg):
@@ -489,6 +502,17 @@ def zset_items():
         yield head + bulk(b"z:%06d" % i) + pairs
 
 
+def geo_items(key, points):
+    """GEOADD key lon lat m:%012d, one point each, the same seeded points every time."""
+    rnd = random.Random(GEO_SEED)
+    head = command_prefix(5, b"GEOADD", key)
+    min_lon, min_lat, max_lon, max_lat = GEO_BOX
+    for i in range(points):
+        lon = b"%.7f" % rnd.uniform(min_lon, max_lon)
+        lat = b"%.7f" % rnd.uniform(min_lat, max_lat)
+        yield head + bulk(lon) + bulk(lat) + bulk(b"m:%012d" % i)
+
+
 def list_items():
     head = command_prefix(3, b"RPUSH", b"mem:list")
     for i in range(1000000):
@@ -528,6 +552,8 @@ MEMORY_WORKLOADS = (
      "XADD mem:stream * f1 N f2 abc f3 xN"),
     ("hll", "hyperloglog", 10000, "key", 10000, hll_items,
      "PFADD hll:NNNNN <300 distinct elements> (sparse)"),
+    ("geo", "geo", GEO_POINTS, "member", 1, lambda: geo_items(b"mem:geo", GEO_POINTS),
+     "GEOADD mem:geo <lon> <lat> m:NNNNNNNNNNNN (one key, the GEO rows' points)"),
 )
 
 
@@ -559,6 +585,28 @@ def run_benchmark(server, test, client_cpu, timeout):
         "ops": float(vals["rps"]),
         "p50_ms": float(vals["p50_latency_ms"]),
         "p99_ms": float(vals["p99_latency_ms"]),
+        "cpu_s": cpu_s,
+        "ops_per_cpu_s": test["requests"] / cpu_s if cpu_s > 0 else None,
+        "wall_s": wall,
+    }
+
+
+def run_pipe_load(server, test, client_cpu, timeout):
+    """A load row: the test's command file fed with redis-cli --pipe; ops/s are commands per
+    second of the whole feed, CPU from the server's /proc. No latency figures."""
+    cpu0 = server.cpu_ns()
+    t0 = time.monotonic()
+    replies = run_pipe(server, test["path"], client_cpu, timeout)
+    wall = time.monotonic() - t0
+    cpu1 = server.cpu_ns()
+    if replies != test["requests"]:
+        raise BenchError("redis-cli --pipe into %s: %d replies for %d commands"
+                         % (server.name, replies, test["requests"]))
+    cpu_s = (cpu1 - cpu0) / 1e9
+    return {
+        "ops": test["requests"] / wall,
+        "p50_ms": None,
+        "p99_ms": None,
         "cpu_s": cpu_s,
         "ops_per_cpu_s": test["requests"] / cpu_s if cpu_s > 0 else None,
         "wall_s": wall,
@@ -811,6 +859,17 @@ def make_tests(args):
         tests.append({"name": name, "family": "script", "kind": "redis-benchmark",
                       "setup": "scripts", "args": rb_args, "size": 3, "pipeline": pipeline,
                       "requests": count(counts)})
+    # Enough points that every FROMMEMBER centre (m:0 .. m:KEYSPACE-1) exists.
+    points = max(KEYSPACE, int(GEO_POINTS * args.scale))
+    tests.append({"name": "GEOADD %s points" % fmt_count(points), "family": "geo",
+                  "kind": "pipe", "setup": "flushall geo", "points": points, "requests": points,
+                  "no_latency": True})
+    tests.append({"name": "GEOSEARCH BYRADIUS %dm -P %d" % (GEO_RADIUS_M, TYPE_PIPELINE),
+                  "family": "geo", "kind": "redis-benchmark", "setup": "flushall geo",
+                  "args": ["GEOSEARCH", GEO_KEY.decode(), "FROMMEMBER", "m:__rand_int__",
+                           "BYRADIUS", str(GEO_RADIUS_M), "m"],
+                  "size": 3, "pipeline": TYPE_PIPELINE, "requests": count(GEO_SEARCH_REQUESTS),
+                  "needs_points": points})
     jobs = count(BULLMQ_JOBS)
     # The worker row has no latency: "-" in the table (the addBulk row's is per addBulk call).
     tests.append({"name": "BullMQ addBulk %s" % fmt_count(jobs), "family": "bullmq",
@@ -829,7 +888,7 @@ def prepare(server, setup, streams, args):
     """Readies a server for a group of tests: loads the SET/GET keyspace or empties the server."""
     if setup is None:
         return
-    if setup in ("flushall", "bullmq"):
+    if setup in ("flushall", "bullmq", "flushall geo"):
         server.call("FLUSHALL")
         return
     if setup == "hll":
@@ -857,6 +916,10 @@ def throughput(args, servers, tests, workdir, results):
             path = os.path.join(workdir, "prefill-%d.resp" % t["size"])
             prefill_stream(path, t["size"])
             streams[t["size"]] = path
+        if t["kind"] == "pipe":
+            t["path"] = os.path.join(workdir, "geoadd.resp")
+            log("generating %s GEOADD commands" % "{:,}".format(t["points"]))
+            write_stream(t["path"], geo_items(GEO_KEY, t["points"]))
     groups = []  # [(setup, [tests])], consecutive tests that share a set-up
     for t in tests:
         if groups and groups[-1][0] == t["setup"]:
@@ -895,7 +958,16 @@ def throughput(args, servers, tests, workdir, results):
                             r = run_streamload(s, t, args.streamload, args.client_cpu)
                         elif t["kind"] == "bullmq":
                             r = run_bullmq(s, t, args.client_cpu, args.timeout)
+                        elif t["kind"] == "pipe":
+                            r = run_pipe_load(s, t, args.client_cpu, args.timeout)
                         else:
+                            # GEOSEARCH searches what the GEOADD row loaded: all of it.
+                            if t.get("needs_points") and \
+                                    s.call("ZCARD", GEO_KEY) != t["needs_points"]:
+                                raise BenchError("%s holds %r points, not the %d the GEOADD row "
+                                                 "adds" % (GEO_KEY.decode(),
+                                                           s.call("ZCARD", GEO_KEY),
+                                                           t["needs_points"]))
                             r = run_benchmark(s, t, args.client_cpu, args.timeout)
                     except BenchError as e:
                         s.settle(0.5)
@@ -913,6 +985,8 @@ def throughput(args, servers, tests, workdir, results):
                     elif t["kind"] == "bullmq":
                         rec.update({"phase": t["phase"], "jobs": t["jobs"], "chunk": BULLMQ_CHUNK,
                                     "concurrency": BULLMQ_CONCURRENCY})
+                    elif t["kind"] == "pipe":
+                        rec.update({"requests": t["requests"], "loader": "redis-cli --pipe"})
                     else:
                         rec.update({"requests": t["requests"], "clients": CLIENTS,
                                     "pipeline": t["pipeline"], "value_size": t["size"]})

@@ -139,6 +139,7 @@ void RegisterAllCommands(CommandRegistry& registry) {
   RegisterSortCommands(registry);
   RegisterScriptingCommands(registry);
   RegisterFunctionCommands(registry);
+  RegisterGeoCommands(registry);
 }
 
 }  // namespace weir::commands

@@ -76,5 +76,6 @@ void RegisterStreamCommands(CommandRegistry& r);
 void RegisterScriptingCommands(CommandRegistry& r);
 void RegisterFunctionCommands(CommandRegistry& r);
 void RegisterSortCommands(CommandRegistry& r);
+void RegisterGeoCommands(CommandRegistry& r);
 
 }  // namespace weir::commands

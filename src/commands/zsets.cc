@@ -14,6 +14,7 @@
 
 #include "commands/args.h"
 #include "commands/registry.h"
+#include "commands/zset_common.h"
 #include "common/config.h"
 #include "common/glob.h"
 #include "common/numbers.h"
@@ -23,7 +24,6 @@
 #include "types/zset.h"
 
 namespace weir::commands {
-namespace {
 
 using engine::Entry;
 using engine::ObjType;
@@ -32,24 +32,94 @@ using types::LexRange;
 using types::ScoreRange;
 using types::ZAddResult;
 using types::ZSet;
-namespace errors = protocol::errors;
+
+// ---- Shared with the commands built on sorted sets (zset_common.h) ----
+
+namespace zsets {
 
 constexpr std::string_view kNanScore = "ERR resulting score is not a number (NaN)";
-constexpr std::string_view kBadScoreRange = "ERR min or max is not a float";
-constexpr std::string_view kBadLexRange = "ERR min or max not valid string range item";
-constexpr std::string_view kNotPositive = "ERR value is out of range, must be positive";
 
-using ScoredPairs = std::vector<std::pair<std::string, double>>;
-
-// ---- Arguments ----
-
-// zset-max-listpack-entries / -value, read on every ZADD (by-name lookups cost ~10% of one).
+// Read on every ZADD: by-name lookups cost ~10% of one.
 types::ZSetLimits Limits(CommandContext& ctx) {
   thread_local ConfigHandles<2> handles;
   auto v =
       handles.Read(ctx.server.config(), {"zset-max-listpack-entries", "zset-max-listpack-value"});
   return {static_cast<size_t>(v[0]), static_cast<size_t>(v[1])};
 }
+
+void CountChanges(CommandContext& ctx, int64_t elements) {
+  if (elements > 1) ctx.db.engine().AddDirty(elements - 1);
+}
+
+void StoreResult(CommandContext& ctx, std::string_view dst, ScoredPairs pairs) {
+  if (pairs.empty()) {
+    ctx.db.Delete(dst);
+    ctx.reply.Integer(0);
+    return;
+  }
+  const int64_t n = static_cast<int64_t>(pairs.size());
+  ctx.db.SetObject(dst, ObjType::kZSet, ZSet::FromPairs(std::move(pairs), Limits(ctx)).release());
+  ctx.reply.Integer(n);
+}
+
+void AddMembers(CommandContext& ctx, std::string_view key, uint32_t flags, bool ch,
+                std::span<const double> scores,
+                absl::FunctionRef<std::string_view(size_t)> member_at) {
+  const bool incr = flags & types::kZAddIncr, xx = flags & types::kZAddXx;
+  const size_t elements = scores.size();
+  Entry* e = ctx.db.FindForWrite(key);
+  if (!CheckType(ctx, e, ObjType::kZSet)) return;
+  const types::ZSetLimits limits = Limits(ctx);
+  std::unique_ptr<ZSet> created;
+  ZSet* z = e == nullptr ? nullptr : e->As<ZSet>();
+  int64_t added = 0, updated = 0, processed = 0;
+  double score = 0;
+  bool failed = false;
+  if (z == nullptr && !xx) {
+    created = ZSet::Create(elements, member_at(0).size(), limits);
+    z = created.get();
+  } else if (z != nullptr) {
+    z->ReserveFor(elements, limits);
+  }
+  for (size_t j = 0; z != nullptr && j < elements; ++j) {
+    ZAddResult r = z->Add(member_at(j), scores[j], flags, limits);
+    if (r.outcome == ZAddResult::kNan) {
+      ctx.reply.Error(kNanScore);
+      failed = true;
+      break;
+    }
+    added += r.outcome == ZAddResult::kAdded;
+    updated += r.outcome == ZAddResult::kUpdated;
+    processed += r.outcome != ZAddResult::kSkipped;
+    score = r.score;
+  }
+  if (created != nullptr && created->Size() > 0) {
+    ctx.db.SetObject(key, ObjType::kZSet, created.release());
+  } else if (e != nullptr && (added > 0 || updated > 0)) {
+    ctx.db.Modified(key);
+  }
+  CountChanges(ctx, added + updated);
+  if (failed) return;
+  if (!incr) return ctx.reply.Integer(ch ? added + updated : added);
+  if (processed > 0) return ctx.reply.Double(score);
+  ctx.reply.Null();
+}
+
+}  // namespace zsets
+
+namespace {
+
+using zsets::CountChanges;
+using zsets::Limits;
+using zsets::ScoredPairs;
+using zsets::StoreResult;
+namespace errors = protocol::errors;
+
+constexpr std::string_view kBadScoreRange = "ERR min or max is not a float";
+constexpr std::string_view kBadLexRange = "ERR min or max not valid string range item";
+constexpr std::string_view kNotPositive = "ERR value is out of range, must be positive";
+
+// ---- Arguments ----
 
 // One end of a score range, as Redis's zslParseRange reads it: an optional '(' for an open end,
 // then anything strtod takes whole (leading blanks, hex, "inf", and "" as 0 included; the
@@ -109,24 +179,6 @@ bool ClampRanks(int64_t size, int64_t* start, int64_t* end) {
 }
 
 ZSet* ZSetOf(Entry* e) { return e == nullptr ? nullptr : e->As<ZSet>(); }
-
-// Redis counts sorted set writes per element (server.dirty: members added or updated, removed,
-// popped), while Modified/Delete/SetObject count one per key: a command adds the difference.
-void CountChanges(CommandContext& ctx, int64_t elements) {
-  if (elements > 1) ctx.db.engine().AddDirty(elements - 1);
-}
-
-// Writes the result of a store command: the set, or nothing (deleting the destination).
-void StoreResult(CommandContext& ctx, std::string_view dst, ScoredPairs pairs) {
-  if (pairs.empty()) {
-    ctx.db.Delete(dst);
-    ctx.reply.Integer(0);
-    return;
-  }
-  const int64_t n = static_cast<int64_t>(pairs.size());
-  ctx.db.SetObject(dst, ObjType::kZSet, ZSet::FromPairs(std::move(pairs), Limits(ctx)).release());
-  ctx.reply.Integer(n);
-}
 
 // ---- Replies ----
 
@@ -204,44 +256,8 @@ void ZAddGeneric(CommandContext& ctx, uint32_t flags) {
   for (size_t j = 0; j < elements; ++j) {
     if (!DoubleArg(ctx, ctx.arg(first + 2 * j), &scores[j])) return;
   }
-
-  std::string_view key = ctx.arg(1);
-  Entry* e = ctx.db.FindForWrite(key);
-  if (!CheckType(ctx, e, ObjType::kZSet)) return;
-  const types::ZSetLimits limits = Limits(ctx);
-  std::unique_ptr<ZSet> created;
-  ZSet* z = ZSetOf(e);
-  int64_t added = 0, updated = 0, processed = 0;
-  double score = 0;
-  bool failed = false;
-  if (z == nullptr && !xx) {
-    created = ZSet::Create(elements, ctx.arg(first + 1).size(), limits);
-    z = created.get();
-  } else if (z != nullptr) {
-    z->ReserveFor(elements, limits);
-  }
-  for (size_t j = 0; z != nullptr && j < elements; ++j) {
-    ZAddResult r = z->Add(ctx.arg(first + 2 * j + 1), scores[j], flags, limits);
-    if (r.outcome == ZAddResult::kNan) {
-      ctx.reply.Error(kNanScore);
-      failed = true;
-      break;
-    }
-    added += r.outcome == ZAddResult::kAdded;
-    updated += r.outcome == ZAddResult::kUpdated;
-    processed += r.outcome != ZAddResult::kSkipped;
-    score = r.score;
-  }
-  if (created != nullptr && created->Size() > 0) {
-    ctx.db.SetObject(key, ObjType::kZSet, created.release());
-  } else if (e != nullptr && (added > 0 || updated > 0)) {
-    ctx.db.Modified(key);
-  }
-  CountChanges(ctx, added + updated);
-  if (failed) return;
-  if (!incr) return ctx.reply.Integer(ch ? added + updated : added);
-  if (processed > 0) return ctx.reply.Double(score);
-  ctx.reply.Null();
+  zsets::AddMembers(ctx, ctx.arg(1), flags, ch, scores,
+                    [&](size_t j) { return ctx.arg(first + 2 * j + 1); });
 }
 
 void CmdZAdd(CommandContext& ctx) { ZAddGeneric(ctx, 0); }

@@ -59,6 +59,17 @@ void ReplyBuilder::Double(double v) {
   }
 }
 
+void ReplyBuilder::HumanDouble(long double v) {
+  std::string s = FormatLongDouble(v);
+  if (resp3_) {
+    out_->push_back(',');
+    out_->append(s);
+    out_->append("\r\n");
+  } else {
+    Bulk(s);
+  }
+}
+
 void ReplyBuilder::Bool(bool v) {
   if (resp3_) {
     out_->append(v ? "#t\r\n" : "#f\r\n");

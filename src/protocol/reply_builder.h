@@ -33,6 +33,9 @@ class ReplyBuilder {
   void SetLen(int64_t n);
   void PushLen(int64_t n);
   void Double(double v);
+  // A coordinate as Redis's addReplyHumanLongDouble (GEOPOS, WITHCOORD): "%.17Lf" without
+  // trailing zeros, a bulk string in RESP2 and a double in RESP3.
+  void HumanDouble(long double v);
   void Bool(bool v);
   // RESP3 verbatim string (`=len\r\ntxt:...`), a bulk string in RESP2.
   void Verbatim(std::string_view s, std::string_view format = "txt");

@@ -496,6 +496,26 @@ size_t ZSet::VisitRange(const LexRange& r, bool reverse, size_t offset, int64_t 
                        : SkiplistVisit(*skiplist(), r, reverse, offset, limit, fn);
 }
 
+void ZSet::VisitRangeWhile(const ScoreRange& r, WhileVisitor fn) const {
+  if (is_listpack()) {
+    PairPack pack(lp());
+    for (Pos p = PackFirstInRange(pack, r); p != kNone; p = pack.Next(p)) {
+      double s;
+      std::string_view m = pack.Get(p, &s);
+      if (!r.BelowMax(s) || !fn(m, s)) return;
+    }
+    return;
+  }
+  // Walking a big skiplist is a cache miss per node: fetch the next node while fn works on
+  // this one (a GEO search decodes and measures every point it walks).
+  const ZSkiplist::Node* next;
+  for (const ZSkiplist::Node* n = skiplist()->FirstInRange(r); n != nullptr; n = next) {
+    next = n->next();
+    if (next != nullptr) __builtin_prefetch(next);
+    if (!r.BelowMax(n->score()) || !fn(n->member(), n->score())) return;
+  }
+}
+
 void ZSet::ForEach(Visitor fn) const {
   if (is_listpack()) {
     PairPack pack(lp());

@@ -98,6 +98,10 @@ class ZSet : public Object {
                     Visitor fn) const;
   size_t VisitRange(const LexRange& r, bool reverse, size_t offset, int64_t limit,
                     Visitor fn) const;
+  // Visits the members in a score range from its low end for as long as fn returns true (GEO
+  // searches walk several ranges and stop once they have enough points).
+  using WhileVisitor = absl::FunctionRef<bool(std::string_view member, double score)>;
+  void VisitRangeWhile(const ScoreRange& r, WhileVisitor fn) const;
   void ForEach(Visitor fn) const;
 
   size_t Count(const ScoreRange& r) const;

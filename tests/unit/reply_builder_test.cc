@@ -40,6 +40,19 @@ TEST(ReplyBuilder, Resp3Types) {
   EXPECT_EQ(out, "_\r\n%2\r\n~3\r\n,1.5\r\n#f\r\n=7\r\ntxt:abc\r\n(123\r\n>2\r\n");
 }
 
+// Coordinates as Redis's addReplyHumanLongDouble: "%.17Lf" without trailing zeros.
+TEST(ReplyBuilder, HumanDouble) {
+  std::string out;
+  ReplyBuilder r(&out);
+  r.HumanDouble(-73.94549578428268433L);
+  r.HumanDouble(180.0L);
+  EXPECT_EQ(out, "$21\r\n-73.94549578428268433\r\n$3\r\n180\r\n");
+  out.clear();
+  r.set_resp3(true);
+  r.HumanDouble(0.5L);
+  EXPECT_EQ(out, ",0.5\r\n");
+}
+
 TEST(ReplyBuilder, DeferredLength) {
   std::string out;
   ReplyBuilder r(&out);

@@ -311,6 +311,19 @@ void RunModelCheck(uint64_t seed, ZSetLimits limits, size_t max_member_len, int 
         });
         ASSERT_EQ(got, want);
         ASSERT_EQ(n, want.size());
+        // VisitRangeWhile: the range from its low end, until the visitor says stop.
+        std::vector<Pair> forward;
+        for (const Pair& p : model.order) {
+          if (r.Contains(p.first)) forward.push_back(p);
+        }
+        const size_t stop = 1 + rng() % 4;
+        forward.resize(std::min(forward.size(), stop));
+        std::vector<Pair> got_while;
+        z->VisitRangeWhile(r, [&](std::string_view mm, double s) {
+          got_while.emplace_back(s, std::string(mm));
+          return got_while.size() < stop;
+        });
+        ASSERT_EQ(got_while, forward);
         break;
       }
       case 6: {
