@@ -396,8 +396,19 @@ TEST_F(ConfigTest, RefusedFeatures) {
                    "save points (RDB snapshots) are not supported by this Weir build yet; use "
                    "save \"\""));
   EXPECT_EQ(SetError(c, "maxmemory", "0mb"), "OK");
-  EXPECT_EQ(SetError(c, "maxmemory", "100mb"),
-            Failed("maxmemory", "maxmemory other than 0 is not supported by this Weir build yet"));
+  // A limit is enforced with noeviction; an eviction policy with a limit is refused, whichever
+  // of the two is set second (and the command changes nothing).
+  const std::string kEviction =
+      "maxmemory with an eviction policy (only noeviction) is not supported by this Weir build "
+      "yet";
+  ASSERT_EQ(SetError(c, "maxmemory-policy", "allkeys-lru"), "OK");
+  EXPECT_EQ(SetError(c, "maxmemory", "100mb"), Failed("maxmemory", kEviction));
+  EXPECT_EQ(GetOne(c, "maxmemory"), "0");
+  EXPECT_EQ(SetError(c, "maxmemory-policy", "noeviction"), "OK");
+  EXPECT_EQ(SetError(c, "maxmemory", "100mb"), "OK");
+  EXPECT_EQ(SetError(c, "maxmemory-policy", "volatile-ttl"), Failed("maxmemory-policy", kEviction));
+  EXPECT_EQ(GetOne(c, "maxmemory-policy"), "noeviction");
+  EXPECT_EQ(SetError(c, "maxmemory", "0"), "OK");
   EXPECT_EQ(SetError(c, "maxmemory", "lots"),
             Failed("maxmemory", "argument must be a memory value"));  // syntax first
   EXPECT_EQ(SetError(c, "tls-port", "6380"),
@@ -425,7 +436,15 @@ TEST_F(ConfigTest, RefusedFeatures) {
             std::string::npos);
   EXPECT_NE(load("slaveof 10.0.0.1 6379\n").find("replicaof is not supported"), std::string::npos);
   EXPECT_NE(load("loadmodule /x/y.so\n").find("loadmodule is not supported"), std::string::npos);
-  EXPECT_NE(load("maxmemory 1gb\n").find("maxmemory other than 0"), std::string::npos);
+  EXPECT_EQ(load("maxmemory 1gb\n"), "OK");
+  {
+    Config fresh;
+    std::string err;
+    ASSERT_TRUE(fresh.LoadFile(
+        WriteFile("evict.conf", "maxmemory 1gb\nmaxmemory-policy allkeys-lru\n"), &err));
+    EXPECT_FALSE(fresh.CheckLoaded(&err));
+    EXPECT_NE(err.find("maxmemory with an eviction policy"), std::string::npos);
+  }
   EXPECT_EQ(load("replicaof no one\ncluster-enabled no\nappendonly no\nsave \"\"\nmaxmemory 0\n"
                  "tls-port 0\nio-threads 4\ndaemonize yes\n"),
             "OK");
