@@ -445,6 +445,20 @@ void SetField(lua_State* L, const char* name, lua_Number v) {
   lua_setfield(L, -2, name);
 }
 
+// redis.log, its levels and the version fields: in the script API and in the API a function
+// library sees while it loads.
+void SetLogAndVersionFields(lua_State* L) {
+  SetField(L, "log", RedisLog);
+  SetField(L, "LOG_DEBUG", kLogDebug);
+  SetField(L, "LOG_VERBOSE", kLogVerbose);
+  SetField(L, "LOG_NOTICE", kLogNotice);
+  SetField(L, "LOG_WARNING", kLogWarning);
+  // The Redis version Weir is compatible with (INFO's redis_version).
+  SetField(L, "REDIS_VERSION_NUM", 0x070206);
+  lua_pushstring(L, "7.2.6");
+  lua_setfield(L, -2, "REDIS_VERSION");
+}
+
 // ---- FUNCTION LOAD: redis.register_function and the load environment ----
 
 struct LoadContext {
@@ -704,15 +718,7 @@ void LuaRuntime::Open() {
   lua_newtable(L);
   SetField(L, "call", RedisCall);
   SetField(L, "pcall", RedisPcall);
-  SetField(L, "log", RedisLog);
-  SetField(L, "LOG_DEBUG", kLogDebug);
-  SetField(L, "LOG_VERBOSE", kLogVerbose);
-  SetField(L, "LOG_NOTICE", kLogNotice);
-  SetField(L, "LOG_WARNING", kLogWarning);
-  // The Redis version Weir is compatible with (INFO's redis_version).
-  SetField(L, "REDIS_VERSION_NUM", 0x070206);
-  lua_pushstring(L, "7.2.6");
-  lua_setfield(L, -2, "REDIS_VERSION");
+  SetLogAndVersionFields(L);
   SetField(L, "setresp", RedisSetResp);
   SetField(L, "sha1hex", RedisSha1Hex);
   SetField(L, "error_reply", RedisErrorReply);
@@ -780,14 +786,7 @@ void LuaRuntime::OpenFunctionEnvironment() {
   // The load API: all a library's code sees while it loads is `redis` with these fields.
   lua_newtable(L);
   SetField(L, "register_function", RedisRegisterFunction);
-  SetField(L, "log", RedisLog);
-  SetField(L, "LOG_DEBUG", kLogDebug);
-  SetField(L, "LOG_VERBOSE", kLogVerbose);
-  SetField(L, "LOG_NOTICE", kLogNotice);
-  SetField(L, "LOG_WARNING", kLogWarning);
-  SetField(L, "REDIS_VERSION_NUM", 0x070206);
-  lua_pushstring(L, "7.2.6");
-  lua_setfield(L, -2, "REDIS_VERSION");
+  SetLogAndVersionFields(L);
   PushGuardedProxy(L, -1);  // api, api proxy
   lua_newtable(L);          // api, api proxy, load globals
   lua_pushvalue(L, -2);
