@@ -242,7 +242,7 @@ class ScriptRun final : public scripting::ScriptHost {
  public:
   ScriptRun(CommandContext& ctx, ScriptingState& state, bool read_only, uint32_t script_flags,
             bool eval_mode, std::string name)
-      : ctx_(ctx), state_(state), read_only_(read_only), script_flags_(script_flags) {
+      : ctx_(ctx), state_(state), read_only_(read_only) {
     session_.id = ctx.session.id;
     session_.db = ctx.session.db;
     session_.loop = ctx.session.loop;
@@ -294,7 +294,6 @@ class ScriptRun final : public scripting::ScriptHost {
   CommandContext& ctx_;
   ScriptingState& state_;
   bool read_only_;
-  uint32_t script_flags_;
   Session session_;
   RunningScript running_;
   int64_t busy_threshold_ms_ = 0;
