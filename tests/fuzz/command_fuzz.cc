@@ -242,6 +242,8 @@ class FuzzServer : public ServerApi {
     // mutation, is applied at start-up).
     dispatcher_ = std::make_unique<Dispatcher>(Registry(), *this);
     config_.OnChange([this](std::string_view name) { ConfigChanged(name); });
+    std::string err;
+    config_.Set("busy-reply-threshold", "10", &err);
     for (int i = 0; i < kSessions; ++i) sessions_.push_back(NewSession());
   }
 
@@ -325,6 +327,13 @@ class FuzzServer : public ServerApi {
   void AppendInfo(std::string_view section, std::string* out) override {}
   void ResetStats() override {}
   int64_t LastSaveTime() override { return 0; }
+  void LogMessage(int level, std::string_view message) override {}
+  // A script looping past busy-reply-threshold (set low for each input) is killed at once, as a
+  // client's SCRIPT KILL / FUNCTION KILL would; one that wrote runs on (UNKILLABLE, as Redis).
+  void ProcessEventsWhileBlocked(const Session& running) override {
+    dispatcher_->scripting().Kill(true);
+    dispatcher_->scripting().Kill(false);
+  }
   bool RewriteConfig(std::string* err) override {
     *err = "The server is running without a config file";
     return false;
