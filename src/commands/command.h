@@ -48,6 +48,7 @@ enum CommandFlag : uint32_t {
   kAllowBusy = 1u << 17,
   kSentinel = 1u << 18,
   kOnlySentinel = 1u << 19,
+  kNoAsyncLoading = 1u << 20,
   // Weir-internal roles, so the dispatcher never recognises a command by its (renamable) name:
   // runs at once inside MULTI instead of being queued (MULTI, EXEC, DISCARD, WATCH, QUIT, RESET),
   // runs the MULTI queue (EXEC), and refreshes access times even under CLIENT NO-TOUCH (TOUCH).
