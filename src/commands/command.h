@@ -113,6 +113,9 @@ struct CommandSpec {
   std::string group;
   std::string complexity;
   std::vector<std::string> tips;
+  // Redis's protected commands (DEBUG, MODULE LOAD...): the enable-*-command directive that
+  // must allow them ("yes", or "local" for a local client). Empty for every other command.
+  std::string protected_by;
   // Container commands (CLIENT, CONFIG, ...) dispatch on their subcommands.
   std::vector<std::unique_ptr<CommandSpec>> subcommands;
   const CommandSpec* parent = nullptr;
