@@ -49,6 +49,9 @@ enum CommandFlag : uint32_t {
   kSentinel = 1u << 18,
   kOnlySentinel = 1u << 19,
   kNoAsyncLoading = 1u << 20,
+  // Weir: may block the client without Redis's "blocking" flag (WAIT, WAITAOF wait for
+  // acknowledgements, not for keys), so it gets a block request as blocking commands do.
+  kMayBlock = 1u << 23,
   // Weir-internal roles, so the dispatcher never recognises a command by its (renamable) name:
   // runs at once inside MULTI instead of being queued (MULTI, EXEC, DISCARD, WATCH, QUIT, RESET),
   // runs the MULTI queue (EXEC), and refreshes access times even under CLIENT NO-TOUCH (TOUCH).
@@ -248,6 +251,10 @@ struct BlockRequest {
   // Arguments to run on wake-up instead of the original ones (XREAD with `$` resolved to the
   // ID that was last when the client blocked). Empty: the original arguments.
   std::vector<std::string> rerun_args;
+  // What the client is answered when the wait ends unserved (deadline, CLIENT UNBLOCK
+  // TIMEOUT), as RESP bytes; empty: a null array (the blocking pops and reads). WAIT answers
+  // its count of acknowledgements.
+  std::string timeout_reply;
   bool requested = false;
 };
 

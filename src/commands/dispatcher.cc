@@ -135,7 +135,7 @@ Dispatcher::Outcome Dispatcher::Execute(Session& session, ArgList args,
     Reject(session, reply, spec, scripting_.BusyError());
     return Outcome::kDone;
   }
-  if (!(spec->flags & kBlocking)) {
+  if (!(spec->flags & (kBlocking | kMayBlock))) {
     ExecuteLocked(session, *spec, args, reply, locks);
     FinishWrites(*this, locks);
     return Outcome::kDone;
