@@ -141,6 +141,7 @@ void RegisterAllCommands(CommandRegistry& registry) {
   RegisterScriptingCommands(registry);
   RegisterFunctionCommands(registry);
   RegisterGeoCommands(registry);
+  RegisterReplicationCommands(registry);
 }
 
 }  // namespace weir::commands

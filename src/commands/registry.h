@@ -78,5 +78,6 @@ void RegisterScriptingCommands(CommandRegistry& r);
 void RegisterFunctionCommands(CommandRegistry& r);
 void RegisterSortCommands(CommandRegistry& r);
 void RegisterGeoCommands(CommandRegistry& r);
+void RegisterReplicationCommands(CommandRegistry& r);
 
 }  // namespace weir::commands
