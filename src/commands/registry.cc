@@ -142,6 +142,7 @@ void RegisterAllCommands(CommandRegistry& registry) {
   RegisterFunctionCommands(registry);
   RegisterGeoCommands(registry);
   RegisterReplicationCommands(registry);
+  RegisterClusterCommands(registry);
 }
 
 }  // namespace weir::commands

@@ -79,5 +79,6 @@ void RegisterFunctionCommands(CommandRegistry& r);
 void RegisterSortCommands(CommandRegistry& r);
 void RegisterGeoCommands(CommandRegistry& r);
 void RegisterReplicationCommands(CommandRegistry& r);
+void RegisterClusterCommands(CommandRegistry& r);
 
 }  // namespace weir::commands
