@@ -143,6 +143,7 @@ void RegisterAllCommands(CommandRegistry& registry) {
   RegisterGeoCommands(registry);
   RegisterReplicationCommands(registry);
   RegisterClusterCommands(registry);
+  RegisterModuleCommands(registry);
 }
 
 }  // namespace weir::commands

@@ -80,5 +80,6 @@ void RegisterSortCommands(CommandRegistry& r);
 void RegisterGeoCommands(CommandRegistry& r);
 void RegisterReplicationCommands(CommandRegistry& r);
 void RegisterClusterCommands(CommandRegistry& r);
+void RegisterModuleCommands(CommandRegistry& r);
 
 }  // namespace weir::commands
