@@ -152,6 +152,16 @@ bool Block(CommandContext& ctx, ArgList keys, engine::ObjType type, int64_t dead
   return true;
 }
 
+bool BlockUntilDeadline(CommandContext& ctx, int64_t deadline_ms, std::string timeout_reply) {
+  if (ctx.block == nullptr) return false;
+  BlockRequest& b = *ctx.block;
+  b.keys.clear();
+  b.deadline_ms = deadline_ms;
+  b.timeout_reply = std::move(timeout_reply);
+  b.requested = true;
+  return true;
+}
+
 void ReplyHelp(CommandContext& ctx, std::initializer_list<std::string_view> lines) {
   std::string header(ctx.arg(0));
   for (char& c : header) {

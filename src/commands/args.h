@@ -79,6 +79,12 @@ bool TimeoutMillisArg(CommandContext& ctx, std::string_view s, int64_t* deadline
 bool Block(CommandContext& ctx, ArgList keys, engine::ObjType type, int64_t deadline_ms,
            bool wake_on_missing = false);
 
+// Asks to block the client on nothing but a deadline (0: forever), answering timeout_reply (RESP
+// bytes) when it passes or CLIENT UNBLOCK ends the wait: WAIT and WAITAOF, whose
+// acknowledgements never come without replicas. False where blocking is not allowed (MULTI,
+// scripts): the handler then replies at once.
+bool BlockUntilDeadline(CommandContext& ctx, int64_t deadline_ms, std::string timeout_reply);
+
 // Redis's help reply (addReplyHelp): a header naming the command as typed, uppercased, the
 // lines, then the HELP entry, all as status replies.
 void ReplyHelp(CommandContext& ctx, std::initializer_list<std::string_view> lines);

@@ -32,6 +32,7 @@ std::shared_ptr<BlockedClient> RegisterBlocked(engine::DbView& db, const Session
   spec.KeyIndexes(b->arg_views, &indexes);
   for (int i : indexes) b->shards.push_back(db.engine().ShardOf(b->arg_views[i]));
   b->deadline_ms = request.deadline_ms;
+  b->timeout_reply = std::move(request.timeout_reply);
   for (const std::string& key : b->keys) db.AddWaiter(key, b);
   return b;
 }

@@ -28,7 +28,8 @@ struct BlockedClient : engine::Waiter {
   // write to a waited key runs through them.
   std::vector<std::string_view> arg_views;
   std::vector<int> shards;
-  int64_t deadline_ms = 0;  // 0: no timeout
+  int64_t deadline_ms = 0;    // 0: no timeout
+  std::string timeout_reply;  // empty: a null array (BlockRequest::timeout_reply)
 };
 
 // Builds the waiter for a command that asked to block and queues it on its keys (whose shards

@@ -48,6 +48,10 @@ enum CommandFlag : uint32_t {
   kAllowBusy = 1u << 17,
   kSentinel = 1u << 18,
   kOnlySentinel = 1u << 19,
+  kNoAsyncLoading = 1u << 20,
+  // Weir: may block the client without Redis's "blocking" flag (WAIT, WAITAOF wait for
+  // acknowledgements, not for keys), so it gets a block request as blocking commands do.
+  kMayBlock = 1u << 23,
   // Weir-internal roles, so the dispatcher never recognises a command by its (renamable) name:
   // runs at once inside MULTI instead of being queued (MULTI, EXEC, DISCARD, WATCH, QUIT, RESET),
   // runs the MULTI queue (EXEC), and refreshes access times even under CLIENT NO-TOUCH (TOUCH).
@@ -112,6 +116,9 @@ struct CommandSpec {
   std::string group;
   std::string complexity;
   std::vector<std::string> tips;
+  // Redis's protected commands (DEBUG, MODULE LOAD...): the enable-*-command directive that
+  // must allow them ("yes", or "local" for a local client). Empty for every other command.
+  std::string protected_by;
   // Container commands (CLIENT, CONFIG, ...) dispatch on their subcommands.
   std::vector<std::unique_ptr<CommandSpec>> subcommands;
   const CommandSpec* parent = nullptr;
@@ -244,6 +251,10 @@ struct BlockRequest {
   // Arguments to run on wake-up instead of the original ones (XREAD with `$` resolved to the
   // ID that was last when the client blocked). Empty: the original arguments.
   std::vector<std::string> rerun_args;
+  // What the client is answered when the wait ends unserved (deadline, CLIENT UNBLOCK
+  // TIMEOUT), as RESP bytes; empty: a null array (the blocking pops and reads). WAIT answers
+  // its count of acknowledgements.
+  std::string timeout_reply;
   bool requested = false;
 };
 

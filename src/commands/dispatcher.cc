@@ -38,6 +38,21 @@ bool ArityOk(const CommandSpec& spec, size_t argc) {
   return spec.arity > 0 ? n == spec.arity : n >= -spec.arity;
 }
 
+// "DEBUG command not allowed...": the command is named after its directive
+// (enable-debug-command -> DEBUG), as Redis names the only two it protects.
+std::string ProtectedError(const CommandSpec& spec) {
+  std::string_view directive = spec.protected_by;
+  std::string_view name = directive;
+  if (name.starts_with("enable-")) name.remove_prefix(7);
+  if (name.ends_with("-command")) name.remove_suffix(8);
+  std::string upper(name);
+  for (char& c : upper) c = static_cast<char>(toupper(static_cast<unsigned char>(c)));
+  return StrCat("ERR ", upper, " command not allowed. If the ", directive,
+                " option is set to \"local\", you can run it from a local connection, otherwise "
+                "you need to set this option in the configuration file, and then restart the "
+                "server.");
+}
+
 }  // namespace
 
 void Dispatcher::Reject(Session& session, protocol::ReplyBuilder& reply, const CommandSpec* spec,
@@ -60,6 +75,12 @@ void Dispatcher::Reject(Session& session, protocol::ReplyBuilder& reply, const C
   if (session.in_multi) session.multi_error = true;
 }
 
+bool Dispatcher::ProtectedAllowed(const CommandSpec& spec, const Session& session) {
+  // The directive's values are no, yes, local.
+  int64_t mode = server_.config().Int(spec.protected_by);
+  return mode == 1 || (mode == 2 && server_.IsLocalClient(session));
+}
+
 Dispatcher::Outcome Dispatcher::Execute(Session& session, ArgList args,
                                         protocol::ReplyBuilder& reply) {
   bool unknown_sub = false;
@@ -71,6 +92,10 @@ Dispatcher::Outcome Dispatcher::Execute(Session& session, ArgList args,
   }
   if (!ArityOk(*spec, args.size())) {
     Reject(session, reply, spec, WrongArityError(spec->FullName()));
+    return Outcome::kDone;
+  }
+  if (!spec->protected_by.empty() && !ProtectedAllowed(*spec, session)) {
+    Reject(session, reply, spec, ProtectedError(*spec));
     return Outcome::kDone;
   }
   if (!session.authenticated && !(spec->flags & kNoAuth)) {
@@ -110,7 +135,7 @@ Dispatcher::Outcome Dispatcher::Execute(Session& session, ArgList args,
     Reject(session, reply, spec, scripting_.BusyError());
     return Outcome::kDone;
   }
-  if (!(spec->flags & kBlocking)) {
+  if (!(spec->flags & (kBlocking | kMayBlock))) {
     ExecuteLocked(session, *spec, args, reply, locks);
     FinishWrites(*this, locks);
     return Outcome::kDone;

@@ -69,6 +69,9 @@ class Dispatcher {
   bool DeniesOom(const CommandSpec& spec, ArgList args);
   bool DeniedOnOom(const CommandSpec& spec, const Session& session, ArgList args);
 
+  // A protected command (DEBUG, MODULE LOAD...) is allowed by its enable-*-command directive.
+  bool ProtectedAllowed(const CommandSpec& spec, const Session& session);
+
   void Reject(Session& session, protocol::ReplyBuilder& reply, const CommandSpec* spec,
               std::string_view error);
 

@@ -43,6 +43,7 @@ std::unique_ptr<CommandSpec> MakeSpec(const CommandDef& def) {
   spec->since = std::string(def.since);
   spec->group = std::string(def.group);
   spec->complexity = std::string(def.complexity);
+  spec->protected_by = std::string(def.protected_by);
   return spec;
 }
 }  // namespace
@@ -140,6 +141,9 @@ void RegisterAllCommands(CommandRegistry& registry) {
   RegisterScriptingCommands(registry);
   RegisterFunctionCommands(registry);
   RegisterGeoCommands(registry);
+  RegisterReplicationCommands(registry);
+  RegisterClusterCommands(registry);
+  RegisterModuleCommands(registry);
 }
 
 }  // namespace weir::commands

@@ -28,6 +28,7 @@ struct CommandDef {
   KeyFinder key_finder = nullptr;
   std::string_view
       tips;  // space-separated, e.g. "nondeterministic_output request_policy:all_shards"
+  std::string_view protected_by;  // see CommandSpec::protected_by
 };
 
 class CommandRegistry {
@@ -77,5 +78,8 @@ void RegisterScriptingCommands(CommandRegistry& r);
 void RegisterFunctionCommands(CommandRegistry& r);
 void RegisterSortCommands(CommandRegistry& r);
 void RegisterGeoCommands(CommandRegistry& r);
+void RegisterReplicationCommands(CommandRegistry& r);
+void RegisterClusterCommands(CommandRegistry& r);
+void RegisterModuleCommands(CommandRegistry& r);
 
 }  // namespace weir::commands

@@ -68,6 +68,7 @@ constexpr FlagName kCommandFlagNames[] = {
     {kFast, "fast"},
     {kNoAuth, "no_auth"},
     {kNoMandatoryKeys, "no_mandatory_keys"},
+    {kNoAsyncLoading, "no_async_loading"},
     {kNoMulti, "no_multi"},
     {kMovableKeys, "movablekeys"},
     {kAllowBusy, "allow_busy"},
@@ -758,16 +759,8 @@ void DebugHelp(CommandContext& ctx) {
       });
 }
 
+// The dispatcher has checked enable-debug-command (CommandSpec::protected_by).
 void CmdDebug(CommandContext& ctx) {
-  // Redis refuses DEBUG unless enable-debug-command allows it (yes, or local for a local
-  // client), before looking at the subcommand.
-  int64_t mode = ctx.server.config().Int("enable-debug-command");
-  if (mode != 1 && !(mode == 2 && ctx.server.IsLocalClient(ctx.session))) {
-    return ctx.reply.Error(
-        "ERR DEBUG command not allowed. If the enable-debug-command option is set to \"local\", "
-        "you can run it from a local connection, otherwise you need to set this option in the "
-        "configuration file, and then restart the server.");
-  }
   std::string_view sub = ctx.arg(1);
   const size_t argc = ctx.argc();
   if (argc == 2 && EqualsIgnoreCase(sub, "help")) return DebugHelp(ctx);
@@ -942,7 +935,10 @@ void RegisterServerCommands(CommandRegistry& r) {
          "A container for debugging commands.",
          "1.0.0",
          "server",
-         "Depends on subcommand."});
+         "Depends on subcommand.",
+         nullptr,
+         "",
+         "enable-debug-command"});
   r.Add({"time",
          1,
          kLoading | kStale | kFast | kNoLock,

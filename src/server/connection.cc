@@ -259,10 +259,12 @@ void Connection::OnBlockTimeout(const commands::BlockedClient* b) {
     return;
   }
   server_.dispatcher().CountUnblocked(*session_.blocked, false);
-  std::string out;
-  protocol::ReplyBuilder reply(&out);
-  reply.set_resp3(session_.resp == 3);
-  reply.NullArray();
+  std::string out = session_.blocked->timeout_reply;
+  if (out.empty()) {
+    protocol::ReplyBuilder reply(&out);
+    reply.set_resp3(session_.resp == 3);
+    reply.NullArray();
+  }
   FinishBlock(out);
 }
 

@@ -468,6 +468,8 @@ bool Server::UnblockClient(uint64_t id, bool with_error) {
   if (with_error) {
     builder.Error(protocol::errors::kUnblocked);
     dispatcher_->CountError(protocol::errors::kUnblocked);
+  } else if (!b->timeout_reply.empty()) {
+    reply = b->timeout_reply;
   } else {
     builder.NullArray();
   }
