@@ -223,7 +223,7 @@ void Dispatcher::ExecuteLocked(Session& session, const CommandSpec& spec, ArgLis
   counters_.Add(kTotalCommands, 1);
   if (reply.errors_emitted() != errors_before) {
     spec.stats.Add(CommandStats::kFailed, 1);
-    CountError(reply.last_error());
+    if (reply.last_error_counts()) CountError(reply.last_error());
   }
   session.Publish();
 }

@@ -274,6 +274,7 @@ class ScriptRun final : public scripting::ScriptHost {
 
   bool Call(std::span<const std::string_view> args, int resp, std::string* reply,
             std::string* error) override;
+  bool Refuse(const CommandSpec* spec, std::string text, std::string* error);
   void Log(int level, std::string_view message) override { ctx_.server.LogMessage(level, message); }
   void SetRepl(int flags) override {}
   bool Interrupted() override;
@@ -364,30 +365,35 @@ bool ScriptRun::EnsureLocks(const CommandSpec& spec, std::span<const std::string
   return true;
 }
 
+// A command the script may not run: Redis's error text, counted as a rejected call of that
+// command and in the error statistics (the script's own error reply then is not).
+bool ScriptRun::Refuse(const CommandSpec* spec, std::string text, std::string* error) {
+  if (spec != nullptr) spec->stats.Add(CommandStats::kRejected, 1);
+  ctx_.dispatcher.CountError(text.starts_with("-") ? std::string_view(text).substr(1)
+                                                   : std::string_view(StrCat("ERR ", text)));
+  *error = std::move(text);
+  return false;
+}
+
 bool ScriptRun::Call(std::span<const std::string_view> args, int resp, std::string* reply,
                      std::string* error) {
   bool unknown_sub = false;
   const CommandSpec* spec = ctx_.dispatcher.registry().Resolve(args, &unknown_sub);
   if (spec == nullptr || unknown_sub) {
-    *error = "Unknown Redis command called from script";
-    return false;
+    return Refuse(nullptr, "Unknown Redis command called from script", error);
   }
   int n = static_cast<int>(args.size());
   if (spec->arity > 0 ? n != spec->arity : n < -spec->arity) {
-    *error = "Wrong number of args calling Redis command from script";
-    return false;
+    return Refuse(spec, "Wrong number of args calling Redis command from script", error);
   }
   if (spec->flags & kNoScript) {
-    *error = "This Redis command is not allowed from script";
-    return false;
+    return Refuse(spec, "This Redis command is not allowed from script", error);
   }
   if (read_only_ && (spec->flags & (kWrite | kMayReplicate))) {
-    *error = "Write commands are not allowed from read-only scripts.";
-    return false;
+    return Refuse(spec, "Write commands are not allowed from read-only scripts.", error);
   }
   if (oom_at_start_ && !wrote() && (spec->flags & kDenyOom)) {
-    *error = StrCat("-", protocol::errors::kOom);
-    return false;
+    return Refuse(spec, StrCat("-", protocol::errors::kOom), error);
   }
   if (!EnsureLocks(*spec, args)) {
     *error = "script restarts with more shards locked";

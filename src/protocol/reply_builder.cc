@@ -23,6 +23,7 @@ void ReplyBuilder::SimpleString(std::string_view s) {
 void ReplyBuilder::Error(std::string_view text) {
   ++errors_emitted_;
   last_error_.assign(text);
+  last_error_counts_ = true;
   out_->push_back('-');
   // Newlines would break the protocol framing; Redis replaces them with spaces.
   size_t start = out_->size();

@@ -21,6 +21,13 @@ class ReplyBuilder {
   // `text` carries its prefix ("ERR ...", "WRONGTYPE ..."); a text without an uppercase prefix
   // gets "ERR " as Redis's addReplyError does not but callers expect: they always pass one.
   void Error(std::string_view text);
+  // An error reply that was already counted in the error statistics where it arose (a script
+  // passing on the error of a command it ran): it still fails the command, but INFO errorstats
+  // does not count it twice.
+  void ErrorCountedElsewhere(std::string_view text) {
+    Error(text);
+    last_error_counts_ = false;
+  }
   void Integer(int64_t v);
   void Bulk(std::string_view s);
   // RESP2 `$-1`, RESP3 `_`.
@@ -57,6 +64,8 @@ class ReplyBuilder {
 
   int64_t errors_emitted() const { return errors_emitted_; }
   std::string_view last_error() const { return last_error_; }
+  // Whether the last error still has to be counted in the error statistics.
+  bool last_error_counts() const { return last_error_counts_; }
 
  private:
   void AppendHeader(char type, int64_t n);
@@ -66,6 +75,7 @@ class ReplyBuilder {
   bool resp3_ = false;
   int64_t errors_emitted_ = 0;
   std::string last_error_;
+  bool last_error_counts_ = true;
 };
 
 }  // namespace weir::protocol

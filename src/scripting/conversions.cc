@@ -75,6 +75,13 @@ class ReplyReader {
         lua_pushstring(L, type == '+' ? "ok" : "err");
         lua_pushlstring(L, line.data(), line.size());
         lua_settable(L, -3);
+        if (type == '-') {
+          // The command's error was counted when it was replied; passed on by the script (raised
+          // or returned) it is not counted again.
+          lua_pushstring(L, "ignore_error_stats_update");
+          lua_pushboolean(L, 1);
+          lua_settable(L, -3);
+        }
         break;
       case '*':
       case '~':
@@ -235,9 +242,16 @@ void WriteReply(lua_State* L, int script_resp, protocol::ReplyBuilder& reply) {
     case LUA_TTABLE: {
       if (RawField(L, "err") == LUA_TSTRING) {
         std::string msg = lua_tostring(L, -1);
+        lua_pop(L, 1);
+        bool counted =
+            RawField(L, "ignore_error_stats_update") == LUA_TBOOLEAN && lua_toboolean(L, -1);
         lua_pop(L, 2);
         if (!msg.empty() && msg[0] == '-') msg.erase(0, 1);
-        reply.Error(msg);
+        if (counted) {
+          reply.ErrorCountedElsewhere(msg);
+        } else {
+          reply.Error(msg);
+        }
         return;
       }
       lua_pop(L, 1);

@@ -929,6 +929,7 @@ void LuaRuntime::CallWithHandler(const Run& run, int nargs, protocol::ReplyBuild
   lua_sethook(L, nullptr, 0, 0);
   if (err != 0) {
     std::string msg;
+    bool counted = false;  // an error table passed on from a command, already counted
     if (!lua_istable(L, -1)) {
       const char* m = lua_isstring(L, -1) ? lua_tostring(L, -1) : "execution failure";
       msg = "ERR Error running script " + std::string(run.name) + ", " +
@@ -936,6 +937,9 @@ void LuaRuntime::CallWithHandler(const Run& run, int nargs, protocol::ReplyBuild
     } else {
       lua_getfield(L, -1, "err");
       if (lua_isstring(L, -1)) msg = lua_tostring(L, -1);
+      lua_pop(L, 1);
+      lua_getfield(L, -1, "ignore_error_stats_update");
+      counted = lua_toboolean(L, -1);
       lua_pop(L, 1);
       lua_getfield(L, -1, "source");
       const char* source = lua_isstring(L, -1) ? lua_tostring(L, -1) : nullptr;
@@ -950,7 +954,11 @@ void LuaRuntime::CallWithHandler(const Run& run, int nargs, protocol::ReplyBuild
       }
     }
     if (!msg.empty() && msg[0] == '-') msg.erase(0, 1);
-    reply.Error(msg);
+    if (counted) {
+      reply.ErrorCountedElsewhere(msg);
+    } else {
+      reply.Error(msg);
+    }
     lua_pop(L, 1);
   } else {
     WriteReply(L, state.resp, reply);

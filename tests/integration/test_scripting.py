@@ -404,3 +404,38 @@ def test_scripts_over_maxmemory(c, over_maxmemory):
     assert c.call("EVAL", "#!lua\nreturn 1", 0) == OOM
     assert c.call("EVAL", "#!lua flags=no-writes\nreturn 1", 0) == 1
     assert c.call("EVAL", "#!lua flags=allow-oom\nreturn redis.call('set', 'x', 1)", 0) == b"OK"
+
+
+def test_error_statistics_count_each_error_once(c):
+    """A command refused or failing inside a script counts once, where it arose (rejected or
+    failed calls of that command, errorstats); the script's error reply fails EVAL without
+    counting the error again."""
+
+    def stat(section, prefix):
+        info = c.call("INFO", section).decode()
+        lines = [ln for ln in info.split("\r\n") if ln.startswith(prefix)]
+        return lines[0] if lines else ""
+
+    c.call("CONFIG", "RESETSTAT")
+    assert str(c.call("EVAL", "return redis.call('select', 99)", 0)).startswith(
+        "ERR DB index is out of range")
+    assert stat("errorstats", "errorstat_ERR") == "errorstat_ERR:count=1"
+    assert stat("stats", "total_error_replies") == "total_error_replies:1"
+    assert "failed_calls=1" in stat("commandstats", "cmdstat_select:")
+    assert "calls=1," in stat("commandstats", "cmdstat_eval:")
+    assert "failed_calls=1" in stat("commandstats", "cmdstat_eval:")
+
+    c.call("CONFIG", "RESETSTAT")
+    assert "Unknown Redis command" in str(c.call("EVAL", "return redis.pcall('nosuch')", 0))
+    assert stat("errorstats", "errorstat_ERR") == "errorstat_ERR:count=1"
+    c.call("CONFIG", "RESETSTAT")
+    c.call("CONFIG", "SET", "maxmemory", 1)
+    try:
+        r = c.call("EVAL", "return redis.call('set', 'x', 'y')", 1, "x")
+        assert str(r).startswith("OOM command not allowed")
+        assert stat("errorstats", "errorstat_OOM") == "errorstat_OOM:count=1"
+        assert stat("stats", "total_error_replies") == "total_error_replies:1"
+        assert "calls=0,usec=0,usec_per_call=0.00,rejected_calls=1,failed_calls=0" in stat(
+            "commandstats", "cmdstat_set:")
+    finally:
+        c.call("CONFIG", "SET", "maxmemory", 0)
