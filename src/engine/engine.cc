@@ -167,24 +167,23 @@ bool LockSet::Holds(int shard) const {
   return all_ || std::find(shards_.begin(), shards_.end(), shard) != shards_.end();
 }
 
-void LockSet::Lock() {
+void LockSet::SortShards() {
   if (all_) {
     shards_.resize(engine_.num_shards());
     for (int i = 0; i < engine_.num_shards(); ++i) shards_[i] = i;
   } else {
     std::sort(shards_.begin(), shards_.end());
   }
+}
+
+void LockSet::Lock() {
+  SortShards();
   for (int s : shards_) engine_.shard(s).Lock();
   locked_ = true;
 }
 
 bool LockSet::LockUnlessBusy() {
-  if (all_) {
-    shards_.resize(engine_.num_shards());
-    for (int i = 0; i < engine_.num_shards(); ++i) shards_[i] = i;
-  } else {
-    std::sort(shards_.begin(), shards_.end());
-  }
+  SortShards();
   for (size_t i = 0; i < shards_.size(); ++i) {
     Shard& shard = engine_.shard(shards_[i]);
     if (shard.TryLock()) continue;

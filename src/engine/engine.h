@@ -157,6 +157,9 @@ class LockSet {
   int max_held() const;
 
  private:
+  // The shards to lock, in the order they are taken: ascending (every shard for AddAll).
+  void SortShards();
+
   Engine& engine_;
   // Inline storage: a command's lock set is built on the hot path and must not allocate.
   absl::InlinedVector<int, 8> shards_;
