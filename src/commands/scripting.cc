@@ -262,14 +262,15 @@ class ScriptRun final : public scripting::ScriptHost {
     oom_at_start_ = config[1] > 0 && mem::UsedMemory() > config[1] &&
                     ((script_flags & scripting::kScriptCompatMode) ||
                      !(script_flags & scripting::kScriptAllowOom));
-    state_.Register(&running_);
     ctx_.server.engine().AddRunningScript(1);
   }
 
   ~ScriptRun() override {
     if (running_.busy.load()) ctx_.server.engine().AddBusyScript(-1);
     ctx_.server.engine().AddRunningScript(-1);
-    state_.Unregister(&running_);
+    // Only a busy script is registered: the registry (a mutex every thread shares) is for
+    // -BUSY, SCRIPT KILL and FUNCTION STATS, which only ever look at busy scripts.
+    if (running_.busy.load()) state_.Unregister(&running_);
   }
 
   bool Call(std::span<const std::string_view> args, int resp, std::string* reply,
@@ -312,6 +313,7 @@ bool ScriptRun::Interrupted() {
                                   running_.eval_mode ? "SCRIPT KILL" : "FUNCTION KILL",
                                   " command. Script name is: ", running_.name, "."));
     running_.busy.store(true);
+    state_.Register(&running_);
     ctx_.server.engine().AddBusyScript(1);
   }
   // Other clients of this thread get their -BUSY (or run SCRIPT KILL) meanwhile.

@@ -165,7 +165,10 @@ int RedisCommand(lua_State* L, bool raise) {
   }
   lua_settop(L, 0);
   views.assign(args.begin(), args.begin() + argc);
-  std::string reply, error;
+  // Reused too: replies are converted to Lua before the next call.
+  thread_local std::string reply;
+  std::string error;
+  reply.clear();
   bool ran = rs->host->Call(views, rs->resp, &reply, &error);
   if (rs->host->Aborted()) {
     rs->killed = true;
