@@ -65,7 +65,7 @@ bool DbIndexInRange(CommandContext& ctx, int64_t db) {
 void DeleteKeys(CommandContext& ctx, bool lazy) {
   int64_t deleted = 0;
   for (size_t i = 1; i < ctx.argc(); ++i) {
-    if (ctx.db.Delete(ctx.arg(i), lazy)) ++deleted;
+    if (ctx.db.Delete(ctx.arg(i), {kNotifyGeneric, "del"}, lazy)) ++deleted;
   }
   ctx.reply.Integer(deleted);
 }

@@ -23,6 +23,7 @@
 #include <set>
 
 #include "common/glob.h"
+#include "common/keyspace_events.h"
 #include "common/numbers.h"
 #include "common/strings.h"
 
@@ -169,92 +170,6 @@ std::string FormatMemoryForFile(int64_t bytes) {
 std::string Cwd() {
   char buf[PATH_MAX];
   return getcwd(buf, sizeof(buf)) ? std::string(buf) : std::string();
-}
-
-// --- notify-keyspace-events -------------------------------------------------------------------
-
-constexpr int kNotifyKeyspace = 1 << 0, kNotifyKeyevent = 1 << 1, kNotifyGeneric = 1 << 2,
-              kNotifyString = 1 << 3, kNotifyList = 1 << 4, kNotifySet = 1 << 5,
-              kNotifyHash = 1 << 6, kNotifyZset = 1 << 7, kNotifyExpired = 1 << 8,
-              kNotifyEvicted = 1 << 9, kNotifyStream = 1 << 10, kNotifyKeyMiss = 1 << 11,
-              kNotifyModule = 1 << 13, kNotifyNew = 1 << 14;
-constexpr int kNotifyAll = kNotifyGeneric | kNotifyString | kNotifyList | kNotifySet | kNotifyHash |
-                           kNotifyZset | kNotifyExpired | kNotifyEvicted | kNotifyStream |
-                           kNotifyModule;
-
-int KeyspaceEventFlags(std::string_view classes) {
-  int flags = 0;
-  for (char c : classes) {
-    switch (c) {
-      case 'A':
-        flags |= kNotifyAll;
-        break;
-      case 'g':
-        flags |= kNotifyGeneric;
-        break;
-      case '$':
-        flags |= kNotifyString;
-        break;
-      case 'l':
-        flags |= kNotifyList;
-        break;
-      case 's':
-        flags |= kNotifySet;
-        break;
-      case 'h':
-        flags |= kNotifyHash;
-        break;
-      case 'z':
-        flags |= kNotifyZset;
-        break;
-      case 'x':
-        flags |= kNotifyExpired;
-        break;
-      case 'e':
-        flags |= kNotifyEvicted;
-        break;
-      case 'K':
-        flags |= kNotifyKeyspace;
-        break;
-      case 'E':
-        flags |= kNotifyKeyevent;
-        break;
-      case 't':
-        flags |= kNotifyStream;
-        break;
-      case 'm':
-        flags |= kNotifyKeyMiss;
-        break;
-      case 'd':
-        flags |= kNotifyModule;
-        break;
-      case 'n':
-        flags |= kNotifyNew;
-        break;
-      default:
-        return -1;
-    }
-  }
-  return flags;
-}
-
-std::string KeyspaceEventString(int flags) {
-  std::string out;
-  if ((flags & kNotifyAll) == kNotifyAll) {
-    out += 'A';
-  } else {
-    const std::pair<int, char> kClasses[] = {
-        {kNotifyGeneric, 'g'}, {kNotifyString, '$'}, {kNotifyList, 'l'},    {kNotifySet, 's'},
-        {kNotifyHash, 'h'},    {kNotifyZset, 'z'},   {kNotifyExpired, 'x'}, {kNotifyEvicted, 'e'},
-        {kNotifyStream, 't'},  {kNotifyModule, 'd'}, {kNotifyNew, 'n'}};
-    for (const auto& [bit, c] : kClasses) {
-      if (flags & bit) out += c;
-    }
-  }
-  if (flags & kNotifyKeyspace) out += 'K';
-  if (flags & kNotifyKeyevent) out += 'E';
-  if (flags & kNotifyKeyMiss) out += 'm';
-  return out;
 }
 
 // --- client-output-buffer-limit ---------------------------------------------------------------
@@ -739,8 +654,7 @@ void Config::BuildTable() {
       "", "save points (RDB snapshots) are not supported by this Weir build yet; use save \"\"");
   special("client-output-buffer-limit", kDefaultOutputBufferLimits, kMultiArg);
   special("oom-score-adj-values", "0 200 800", kMultiArg);
-  special("notify-keyspace-events", "").validate =
-      OnlyOff("", NotSupported("notify-keyspace-events other than \"\""));
+  special("notify-keyspace-events", "");
   special("bind", kDefaultBind, kMultiArg);
   special("replicaof", "", kImmutable | kMultiArg, "slaveof").validate =
       OnlyOff("", NotSupported("replicaof"));

@@ -136,7 +136,7 @@ int64_t Engine::ActiveExpireCycle(int first, int step, int64_t deadline_us, int 
             t.keys.Unlink(key);
             Entry::Destroy(e);
             shard.stats().expired_keys.fetch_add(1, std::memory_order_relaxed);
-            view.Modified(key);
+            view.Modified(key, {kNotifyExpired, "expired"});
             ++expired;
           } else {
             ++t.expire_cursor;
@@ -263,7 +263,7 @@ Entry* DbView::ExpireIfNeeded(DbTable& t, int shard, Entry* e) {
   std::string key(e->key());
   DeleteEntry(t, e);
   engine_.shard(shard).stats().expired_keys.fetch_add(1, std::memory_order_relaxed);
-  Modified(key);
+  Modified(key, {kNotifyExpired, "expired"});
   return nullptr;
 }
 
@@ -298,9 +298,10 @@ Entry* DbView::FindQuiet(std::string_view key) {
 Entry* DbView::Peek(std::string_view key) { return Table(key).keys.Find(key); }
 
 Entry* DbView::SetString(std::string_view key, std::string_view value, ExpireMode mode,
-                         int64_t expire_at_ms) {
+                         int64_t expire_at_ms, const KeyEvent& event) {
   DbTable& t = Table(key);
   Entry* old = t.keys.Find(key);
+  const bool created = old == nullptr || IsExpired(old);
   Encoding enc = StringEncodingFor(value);
   bool want_expire = mode == ExpireMode::kSet || (mode == ExpireMode::kKeep && old != nullptr &&
                                                   old->has_expire() && !IsExpired(old));
@@ -330,14 +331,16 @@ Entry* DbView::SetString(std::string_view key, std::string_view value, ExpireMod
     if (want_expire) t.AddExpire(e);
   }
   e->lru = LruNow();  // a write sets the access time but, as in Redis, not the LFU count
-  Modified(key);
+  if (created) Notify(key, {kNotifyNew, "new"});
+  Modified(key, event);
   return e;
 }
 
 Entry* DbView::SetObject(std::string_view key, ObjType type, types::Object* obj, ExpireMode mode,
-                         int64_t expire_at_ms) {
+                         int64_t expire_at_ms, const KeyEvent& event) {
   DbTable& t = Table(key);
   Entry* old = t.keys.Find(key);
+  const bool created = old == nullptr || IsExpired(old);
   bool want_expire = mode == ExpireMode::kSet || (mode == ExpireMode::kKeep && old != nullptr &&
                                                   old->has_expire() && !IsExpired(old));
   int64_t at = mode == ExpireMode::kSet ? expire_at_ms : (want_expire ? old->expire_at() : -1);
@@ -352,7 +355,8 @@ Entry* DbView::SetObject(std::string_view key, ObjType type, types::Object* obj,
   }
   if (want_expire) t.AddExpire(e);
   e->lru = LruNow();
-  Modified(key);
+  if (created) Notify(key, {kNotifyNew, "new"});
+  Modified(key, event);
   return e;
 }
 
@@ -382,7 +386,7 @@ Entry* DbView::ResizeString(Entry* e, size_t new_len) {
   return fresh;
 }
 
-bool DbView::Delete(std::string_view key, bool lazy) {
+bool DbView::Delete(std::string_view key, const KeyEvent& event, bool lazy) {
   int s;
   DbTable& t = Table(key, &s);
   Entry* e = ExpireIfNeeded(t, s, t.keys.Find(key));
@@ -397,7 +401,7 @@ bool DbView::Delete(std::string_view key, bool lazy) {
   } else {
     DeleteEntry(t, e);
   }
-  Modified(k);
+  Modified(k, event);
   return true;
 }
 
@@ -454,6 +458,7 @@ Entry* DbView::Attach(Entry* e, std::string_view new_key, int64_t expire_at_ms) 
   if (want) out->expire_info()->at_ms = expire_at_ms;
   t.keys.Insert(out);
   if (want) t.AddExpire(out);
+  Notify(new_key, {kNotifyNew, "new"});
   return out;
 }
 
@@ -518,10 +523,11 @@ void DbView::NoteReady(DbTable& t, std::string_view key) {
 
 void DbView::WakeWaiters(std::string_view key) { NoteReady(Table(key), key); }
 
-void DbView::Modified(std::string_view key) {
+void DbView::Modified(std::string_view key, const KeyEvent& event) {
   engine_.AddDirty(1);
   DbTable& t = Table(key);
   NoteReady(t, key);
+  engine_.NotifyKeyEvent(db_, key, event);
   if (t.watched.empty()) return;
   auto it = t.watched.find(absl::string_view(key.data(), key.size()));
   if (it == t.watched.end()) return;

@@ -16,6 +16,7 @@
 #include <thread>
 #include <vector>
 
+#include "common/keyspace_events.h"
 #include "common/per_thread_counter.h"
 #include "engine/shard.h"
 
@@ -27,6 +28,15 @@ inline constexpr uint8_t kLfuInitial = 5;
 int64_t NowMs();
 int64_t NowUs();
 uint64_t RandomU64();
+
+// Where the commit path of writes hands the events notify-keyspace-events lets out (the
+// keyspace notifier publishes them). Called on the writing thread with the key's shard locked,
+// so the events of one key arrive in the order its writes happened.
+class KeyEventListener {
+ public:
+  virtual ~KeyEventListener() = default;
+  virtual void OnKeyEvent(int db, std::string_view key, const KeyEvent& event) = 0;
+};
 
 class Engine {
  public:
@@ -95,6 +105,20 @@ class Engine {
   bool TryLockShard(int shard);
   void UnlockShard(int shard);
 
+  // Keyspace notifications: the classes notify-keyspace-events enables (K/E included) and the
+  // listener that publishes them. With no class enabled a write costs one relaxed load here.
+  void SetKeyEventListener(KeyEventListener* listener) { key_event_listener_ = listener; }
+  void set_notify_classes(uint32_t classes) { notify_classes_ = classes; }
+  uint32_t notify_classes() const { return notify_classes_.load(std::memory_order_relaxed); }
+  // Hands event on key to the listener when its class (and K or E) is enabled.
+  void NotifyKeyEvent(int db, std::string_view key, const KeyEvent& event) {
+    const uint32_t enabled = notify_classes();
+    if ((enabled & event.cls) != 0 && (enabled & (kNotifyKeyspace | kNotifyKeyevent)) != 0 &&
+        event.name != nullptr && key_event_listener_ != nullptr) {
+      key_event_listener_->OnKeyEvent(db, key, event);
+    }
+  }
+
   // Scripts past busy-reply-threshold, on any thread. While there is one, commands get -BUSY
   // instead of waiting for its shards (LockSet::LockUnlessBusy).
   int busy_scripts() const { return busy_scripts_.load(std::memory_order_acquire); }
@@ -115,6 +139,8 @@ class Engine {
   std::atomic<int64_t> expire_paused_until_ms_{0};
   std::atomic<int> busy_scripts_{0};
   std::atomic<int> running_scripts_{0};
+  std::atomic<uint32_t> notify_classes_{0};
+  KeyEventListener* key_event_listener_ = nullptr;
   std::vector<int> expire_cursor_db_;  // per shard: which db active expiry looks at next
 
   void LazyFreeLoop();
@@ -189,35 +215,50 @@ class DbView {
   // Lookup with no side effect at all, expired keys included (WATCH bookkeeping).
   Entry* Peek(std::string_view key);
 
+  // Every write below records itself through Modified with the KeyEvent it is (Redis's event
+  // name for the command, e.g. {kNotifyString, "set"}); creating a key also records "new".
+
   // Creates or overwrites key with a string. ExpireMode kKeep keeps an existing TTL, kSet sets
   // expire_at_ms, kClear removes any TTL. Returns the entry now stored.
   Entry* SetString(std::string_view key, std::string_view value, ExpireMode mode,
-                   int64_t expire_at_ms = -1);
+                   int64_t expire_at_ms = -1, const KeyEvent& event = KeyEvent{});
   // Creates or replaces key with the structure of a non-string type, taking ownership of obj.
   // ExpireMode as SetString. Returns the entry now stored.
+  Entry* SetObject(std::string_view key, ObjType type, types::Object* obj, ExpireMode mode,
+                   int64_t expire_at_ms, const KeyEvent& event = KeyEvent{});
   Entry* SetObject(std::string_view key, ObjType type, types::Object* obj,
-                   ExpireMode mode = ExpireMode::kClear, int64_t expire_at_ms = -1);
+                   const KeyEvent& event = KeyEvent{}) {
+    return SetObject(key, type, obj, ExpireMode::kClear, -1, event);
+  }
   // Replaces the value of an existing string entry (keeps its TTL); returns the entry.
   Entry* UpdateString(Entry* e, std::string_view value);
   // Writes value into the string entry, growing it to new_len; returns the entry. The value's
   // bytes are valid to modify through Entry::val_data() until the next call.
   Entry* ResizeString(Entry* e, size_t new_len);
 
-  // Deletes key; lazy hands a big structure to the lazy-free thread (UNLINK, lazyfree-*).
-  bool Delete(std::string_view key, bool lazy = false);
+  // Deletes key, recording event ({kNotifyGeneric, "del"} for DEL; a collection a pop emptied
+  // records "del" after its pop); lazy hands a big structure to the lazy-free thread (UNLINK,
+  // lazyfree-*).
+  bool Delete(std::string_view key, const KeyEvent& event = KeyEvent{}, bool lazy = false);
   // Sets (at_ms >= 0) or removes (-1) the TTL of e; returns the (possibly moved) entry.
   Entry* SetExpire(Entry* e, int64_t at_ms);
 
   // Takes the entry out of this database (for RENAME / MOVE / COPY targets) without freeing it.
   Entry* Detach(std::string_view key);
-  // Inserts a detached entry under new_key (its key bytes are rewritten when they differ).
+  // Inserts a detached entry under new_key (its key bytes are rewritten when they differ). The
+  // caller records the write (RENAME: "rename_to"; MOVE: "move_to"), Attach records "new".
   Entry* Attach(Entry* e, std::string_view new_key, int64_t expire_at_ms);
   // A detached deep copy of e (its structure too), without TTL.
   Entry* Clone(const Entry* e);
 
-  // The commit path of every write: WATCH invalidation and dirtiness; later issues hang
-  // keyspace notifications, AOF propagation and blocked-client wake-ups here.
-  void Modified(std::string_view key);
+  // The commit path of every write: dirtiness, WATCH invalidation, blocked-client wake-ups and
+  // the keyspace notification of event (later: AOF propagation). One call per write of a key.
+  void Modified(std::string_view key, const KeyEvent& event = KeyEvent{});  // TEMP default
+  // A second event of a write already recorded (SET ... EX: "set" then "expire"; a pop that
+  // emptied its key: "lpop" then "del"): notified only, not counted again.
+  void Notify(std::string_view key, const KeyEvent& event) {
+    engine_.NotifyKeyEvent(db_, key, event);
+  }
 
   // Blocked clients: queues w on key (dropping waiters that are no longer waiting), or takes
   // it off. Waiters(key) is null when nobody waits there.
