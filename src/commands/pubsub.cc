@@ -126,13 +126,9 @@ void ReplyChannels(CommandContext& ctx, Space space) {
 }
 
 void ReplyNumSub(CommandContext& ctx, Space space) {
-  // A map in RESP3, a flat array of channel, count in RESP2.
+  // A flat array of channel, count, in RESP3 too (as Redis 7.2).
   int64_t n = static_cast<int64_t>(ctx.argc()) - 2;
-  if (ctx.reply.resp3()) {
-    ctx.reply.MapLen(n);
-  } else {
-    ctx.reply.ArrayLen(n * 2);
-  }
+  ctx.reply.ArrayLen(n * 2);
   for (size_t i = 2; i < ctx.argc(); ++i) {
     ctx.reply.Bulk(ctx.arg(i));
     ctx.reply.Integer(ctx.dispatcher.broker().NumSub(space, ctx.arg(i)));
