@@ -95,6 +95,12 @@ typedef struct {
 
 static histogram latency;
 
+/* -v: the worst latency of the messages sent in each 10 ms slice, printed on stderr. */
+enum { kSlices = 6000 };
+static int opt_verbose;
+static uint64_t run_start;
+static uint64_t slice_max[kSlices];
+
 static int bucket_of(uint64_t ns) {
   if (ns < kSub) return (int)ns;
   int msb = 63 - __builtin_clzll(ns);
@@ -280,7 +286,12 @@ static long scan_frame(const char* buf, const char* end, uint64_t received) {
   if (payload_len >= kTimestampDigits) {
     uint64_t t = 0;
     for (int i = 0; i < kTimestampDigits; i++) t = t * 10 + (uint64_t)(payload[i] - '0');
-    histogram_add(&latency, received > t ? received - t : 0);
+    uint64_t ns = received > t ? received - t : 0;
+    histogram_add(&latency, ns);
+    if (opt_verbose && t >= run_start) {
+      uint64_t slice = (t - run_start) / 10000000u;
+      if (slice < kSlices && ns > slice_max[slice]) slice_max[slice] = ns;
+    }
   }
   return p - buf;
 }
@@ -450,13 +461,13 @@ static void usage(void) {
           "usage: pubsubload [-h host] [-p port] [-s seconds=5] [-r rate=0 (max)]\n"
           "                  [-c subscribers=50] [-C channels=1] [-g groups=1 (1 or 10 with -P)]\n"
           "                  [-P (PSUBSCRIBE)] [-b pipeline=50] [-w window=100000]\n"
-          "                  [-d payload_bytes=32]\n");
+          "                  [-d payload_bytes=32] [-v (worst latency per 10 ms on stderr)]\n");
   exit(2);
 }
 
 int main(int argc, char** argv) {
   int opt;
-  while ((opt = getopt(argc, argv, "h:p:s:r:c:C:g:Pb:w:d:")) != -1) {
+  while ((opt = getopt(argc, argv, "h:p:s:r:c:C:g:Pb:w:d:v")) != -1) {
     switch (opt) {
       case 'h': opt_host = optarg; break;
       case 'p': opt_port = atoi(optarg); break;
@@ -469,6 +480,7 @@ int main(int argc, char** argv) {
       case 'b': opt_pipeline = atoi(optarg); break;
       case 'w': opt_window = atol(optarg); break;
       case 'd': opt_size = atoi(optarg); break;
+      case 'v': opt_verbose = 1; break;
       default: usage();
     }
   }
@@ -531,7 +543,7 @@ int main(int argc, char** argv) {
       epoll_ctl(ep, EPOLL_CTL_ADD, tfd, &ev);
     }
     double cpu0 = cpu_seconds();
-    start = now_ns();
+    start = run_start = now_ns();
     const uint64_t stop_at = start + (uint64_t)(opt_seconds * 1e9);
     uint64_t drain_deadline = 0;
     int want_out = 0, watching_out = 0;
@@ -599,6 +611,11 @@ int main(int argc, char** argv) {
         set_failed("subscriber %d got %ld messages, expected %ld", i, subs[i].delivered, want);
     }
     const double seconds = (double)(end - start) / 1e9;
+    if (opt_verbose) {
+      for (int k = 0; k < kSlices && k * 0.01 < seconds; k++)
+        fprintf(stderr, "%s%.0f", k % 20 ? " " : k ? "\n" : "", slice_max[k] / 1e6);
+      fprintf(stderr, "\n");
+    }
     printf("{\"ok\": %s, \"error\": ", failed ? "false" : "true");
     json_string(error_text);
     printf(", \"rate\": %.0f, \"subscribers\": %d, \"channels\": %d, \"groups\": %d, "
