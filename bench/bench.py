@@ -95,6 +95,7 @@ PUBSUB_TESTS = (
     ("pubsub PSUB 1 ch x50 max", ["-C", "1", "-g", "1", "-P"], 0),
     ("pubsub PSUB 1000 ch x5 max", ["-C", "1000", "-g", "10", "-P"], 0),
     ("pubsub 1 ch x50 10k/s", ["-C", "1", "-g", "1"], 10000),
+    ("pubsub 1000 ch x5 10k/s", ["-C", "1000", "-g", "10"], 10000),
 )
 PUBSUB_ARGS = ["-c", str(PUBSUB_SUBSCRIBERS), "-b", "50", "-w", "100000", "-d", "32"]
 PUBSUB_SECONDS = (5.0, 2.0)  # (full, quick)
