@@ -7,7 +7,7 @@ write that changes nothing, and "del" after the event of a write that emptied it
 import pytest
 import redis
 
-from conftest import wait_until
+from conftest import IS_WEIR, wait_until
 
 
 def blocked_clients(r):
@@ -196,7 +196,7 @@ def test_no_class_or_no_channel_emits_nothing(r, listen):
 
 
 def test_new_comes_before_the_write_that_created_the_key(r, listen):
-    lst = listen("KEA" + "n")
+    lst = listen("KEg$lshzxetn")
     r.lpush("l", "a")
     r.lpush("l", "b")
     r.hset("h", "f", "v")
@@ -213,6 +213,16 @@ def test_new_comes_before_the_write_that_created_the_key(r, listen):
         ("new", "x"), ("xadd", "x"),
         ("new", "l2"), ("rpush", "l2"), ("lpop", "l"),
     )
+
+
+@pytest.mark.xfail(IS_WEIR, strict=True,
+                   reason="weir re-parses the canonical CONFIG string, where A hides n")
+def test_new_with_all_classes(r, listen):
+    # A does not include n, and CONFIG GET shows "AKE", yet n stays on.
+    lst = listen("KEAn")
+    assert r.config_get("notify-keyspace-events")["notify-keyspace-events"] == "AKE"
+    r.rpush("l", "a")
+    assert lst.take() == both(("new", "l"), ("rpush", "l"))
 
 
 # ---------------------------------------------------------------- lists
@@ -503,7 +513,7 @@ def test_set_stores(r, ev):
 
 
 def test_set_store_onto_a_new_key_announces_new(r, listen):
-    lst = listen("KEA" + "n")
+    lst = listen("KEg$lshzxetn")
     r.sadd("a", 1)
     r.sunionstore("d", ["a"])
     r.sunionstore("d", ["a"])
@@ -673,7 +683,7 @@ def test_xgroup(r, ev):
 
 
 def test_xgroup_create_mkstream_announces_new(r, listen):
-    lst = listen("KEA" + "n")
+    lst = listen("KEg$lshzxetn")
     r.xgroup_create("x", "g", id="$", mkstream=True)
     assert lst.take() == both(("new", "x"), ("xgroup-create", "x"))
 
