@@ -320,6 +320,7 @@ std::string Server::ClientLine(const Connection& c) {
   int64_t now = engine::NowMs();
   uint32_t f = s.shown_flags.load(std::memory_order_relaxed);
   std::string flags;
+  if (f & commands::Session::kShowMonitor) flags += 'O';
   if (f & commands::Session::kShowMulti) flags += 'x';
   {
     std::lock_guard lock(blocked_mu_);
