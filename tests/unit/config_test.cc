@@ -413,10 +413,12 @@ TEST_F(ConfigTest, RefusedFeatures) {
             Failed("maxmemory", "argument must be a memory value"));  // syntax first
   EXPECT_EQ(SetError(c, "tls-port", "6380"),
             Failed("tls-port", "tls-port other than 0 is not supported by this Weir build yet"));
-  EXPECT_EQ(SetError(c, "notify-keyspace-events", "KEA"),
-            Failed("notify-keyspace-events",
-                   "notify-keyspace-events other than \"\" is not supported by this Weir build "
-                   "yet"));
+  EXPECT_EQ(SetError(c, "notify-keyspace-events", "KEA"), "OK");
+  EXPECT_EQ(GetOne(c, "notify-keyspace-events"), "AKE");
+  EXPECT_EQ(SetError(c, "notify-keyspace-events", "KA"), "OK");
+  EXPECT_EQ(GetOne(c, "notify-keyspace-events"), "AK");
+  EXPECT_EQ(SetError(c, "notify-keyspace-events", "$lshzxeKE"), "OK");
+  EXPECT_EQ(GetOne(c, "notify-keyspace-events"), "$lshzxeKE");
   EXPECT_EQ(
       SetError(c, "notify-keyspace-events", "Q"),
       Failed("notify-keyspace-events", "Invalid event class character. Use 'Ag$lshzxeKEtmdn'."));
