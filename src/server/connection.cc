@@ -5,10 +5,13 @@
 #include <sys/socket.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <cerrno>
 
 #include "commands/blocking.h"
+#include "common/strings.h"
 #include "engine/engine.h"
+#include "server/log.h"
 #include "server/server.h"
 
 namespace weir::server {
@@ -65,6 +68,8 @@ void Connection::Close() {
   }
   server_.dispatcher().broker().UnsubscribeAll(this);
   if (session_.monitor) server_.dispatcher().monitors().Remove(this);
+  server_.client_limits().AddClientMemory(loop_.index(), -mem_counted_);
+  mem_counted_ = 0;
   loop_.Remove(fd_);
   server_.Unregister(this);
   loop_.AfterBatch([this] { delete this; });
@@ -110,18 +115,20 @@ void Connection::ReadInput() {
     // As Redis, checked after each read and before parsing: a client whose unprocessed input
     // outgrows client-query-buffer-limit is closed.
     if (static_cast<int64_t>(in_.size() - in_pos_) > server_.max_query_buffer()) {
+      server_.client_limits().CountQueryLimitDisconnection();
       Close();
       return;
     }
     last_ms_.store(engine::NowMs(), std::memory_order_relaxed);
     ProcessInput();
-    if (static_cast<size_t>(n) < want || paused_ || input_held_) break;
+    if (static_cast<size_t>(n) < want || paused_ || input_held_ || close_asap_) break;
   }
   if (!closing_) Flush();
 }
 
 void Connection::ProcessInput() {
-  while (!closing_ && !close_after_flush_ && !paused_ && !blocked() && in_pos_ < in_.size()) {
+  while (!closing_ && !close_after_flush_ && !close_asap_ && !paused_ && !blocked() &&
+         in_pos_ < in_.size()) {
     if (OutputBacklogged()) {
       input_held_ = true;
       break;
@@ -135,6 +142,7 @@ void Connection::ProcessInput() {
   }
   in_.ShrinkIfIdle(kReadChunk);
   qbuf_.store(static_cast<int64_t>(in_.size()), std::memory_order_relaxed);
+  PublishMemory();
 }
 
 bool Connection::HandleRequest() {
@@ -161,9 +169,15 @@ bool Connection::HandleRequest() {
     protocol::ReplyBuilder reply(&out_);
     reply.set_resp3(session_.resp == 3);
     session_.push_reply = false;
+    // CLIENT LIST run by this client sees its own request in qbuf and argv-mem, as in Redis.
+    int64_t argv_mem = 0;
+    for (std::string_view a : parser_.args()) argv_mem += static_cast<int64_t>(a.size());
+    mem_.argv_mem.store(argv_mem, std::memory_order_relaxed);
+    qbuf_.store(static_cast<int64_t>(in_.size() - in_pos_), std::memory_order_relaxed);
     executing_ = true;
     auto outcome = server_.dispatcher().Execute(session_, parser_.args(), reply);
     executing_ = false;
+    mem_.argv_mem.store(0, std::memory_order_relaxed);
     set_resp(session_.resp);
     if (outcome == commands::Dispatcher::Outcome::kPaused) {
       // Leave the request unconsumed; the server resumes us when the pause ends.
@@ -195,8 +209,16 @@ bool Connection::HandleRequest() {
   parser_.Reset();
   // Clients on this loop that the command served (BLPOP, XREADGROUP...) get their replies now.
   loop_.RunLocal();
-  // Don't let a deep pipeline build an unbounded reply: flush every 64 KiB.
-  if (out_.size() - out_pos_ > 64 * 1024) Flush();
+  // Redis checks the limits as each reply is appended, before anything is written: a client
+  // over them gets nothing more (not even this reply) and is closed after the batch.
+  if (OutputMemory() > 0 && CheckOutputLimits()) return false;
+  // Don't let a deep pipeline build an unbounded reply: flush every 64 KiB. Not while the
+  // client's class has an output limit: as in Redis, the replies to one read then pile up until
+  // the batch ends (bounded by the back-pressure above), so the limit sees what Redis's sees.
+  if (out_.size() - out_pos_ > 64 * 1024 &&
+      !server_.client_limits().output_limit(client_class()).any()) {
+    Flush();
+  }
   return !closing_;
 }
 
@@ -238,6 +260,7 @@ void Connection::FinishBlock(std::string_view reply) {
   using RM = commands::Session::ReplyMode;
   if (session_.reply_mode == RM::kOn) {
     out_.append(reply);
+    if (OutputMemory() > 0 && CheckOutputLimits()) return;
   } else if (session_.reply_mode == RM::kSkipThis) {
     session_.reply_mode = RM::kOn;
   }
@@ -285,6 +308,8 @@ void Connection::EndBlock(const commands::BlockedClient* b, std::string_view rep
 }
 
 void Connection::Flush() {
+  // A client over its output limit is written nothing more (Redis's CLIENT_CLOSE_ASAP).
+  if (close_asap_) return;
   while (out_pos_ < out_.size()) {
     ssize_t n = write(fd_, out_.data() + out_pos_, out_.size() - out_pos_);
     if (n < 0) {
@@ -306,6 +331,7 @@ void Connection::Flush() {
     }
   }
   obuf_.store(static_cast<int64_t>(out_.size() - out_pos_), std::memory_order_relaxed);
+  PublishMemory();
   UpdateInterest();
 }
 
@@ -321,13 +347,38 @@ void Connection::Deliver(std::string_view frame) {
 }
 
 void Connection::Push(std::string_view frame) {
-  if (closing_) return;
+  if (closing_ || close_asap_) return;
   if (executing_) {
     pending_push_.append(frame);
-    return;
+  } else {
+    out_.append(frame);
   }
-  out_.append(frame);
-  ScheduleFlush();
+  // Messages from other threads arrive by the hundred in one drain of the loop's inbox: write
+  // as they pile up, so a subscriber that reads is not charged for the loop's own backlog.
+  if (!executing_ && out_.size() - out_pos_ > 64 * 1024) WriteSome();
+  // This may run under the broker's lock (Deliver): CheckOutputLimits only schedules the close.
+  if (OutputMemory() > 0 && CheckOutputLimits()) return;
+  if (!executing_) ScheduleFlush();
+}
+
+void Connection::WriteSome() {
+  // Never closes (this may run under the broker's lock): an error is left to the next Flush.
+  while (out_pos_ < out_.size()) {
+    ssize_t n = write(fd_, out_.data() + out_pos_, out_.size() - out_pos_);
+    if (n < 0) {
+      if (errno == EINTR) continue;
+      break;
+    }
+    server_.CountOutput(n);
+    out_pos_ += static_cast<size_t>(n);
+  }
+  if (out_pos_ == out_.size()) {
+    out_.clear();
+    out_pos_ = 0;
+  } else if (out_pos_ > 256 * 1024) {
+    out_.erase(0, out_pos_);
+    out_pos_ = 0;
+  }
 }
 
 void Connection::ScheduleFlush() {
@@ -362,6 +413,91 @@ void Connection::CheckIdle(int64_t now_ms, int64_t max_idle_s) {
   // As Redis, a blocked client is not idle: its own deadline (if any) ends the wait.
   if (closing_ || max_idle_s <= 0 || session_.in_multi || blocked()) return;
   if (now_ms - last_ms_.load(std::memory_order_relaxed) > max_idle_s * 1000) Close();
+}
+
+}  // namespace weir::server
+
+namespace weir::server {
+
+// ---- Bounded memory per client ----
+
+bool Connection::CheckOutputLimits(bool from_cron) {
+  if (closing_ || close_asap_) return close_asap_;
+  OutputLimit limit = server_.client_limits().output_limit(client_class());
+  if (!limit.any()) {
+    soft_limit_since_s_ = 0;
+    return false;
+  }
+  if (!OverOutputLimit(limit, OutputMemory(), engine::NowMs() / 1000, &soft_limit_since_s_)) {
+    return false;
+  }
+  // Nothing more is run for it or written to it; the close waits for the end of the batch, as
+  // this may run inside a Push under the broker's lock or inside a command.
+  close_asap_ = true;
+  server_.client_limits().CountOutputLimitDisconnection();
+  PublishMemory();
+  std::string line = server_.DescribeClient(*this);
+  Log(LogLevel::kWarning,
+      from_cron ? StrCat("Client ", line, " closed for overcoming of output buffer limits.")
+                : StrCat("Client ", line,
+                         " scheduled to be closed ASAP for overcoming of output buffer limits."));
+  loop_.AfterBatch([this] { Close(); });
+  return true;
+}
+
+void Connection::MemoryCron(int64_t now_ms) {
+  if (closing_ || close_asap_) return;
+  // Soft limits are also enforced while no traffic arrives (Redis's clientsCron).
+  if (OutputMemory() > 0 && CheckOutputLimits(true)) return;
+  if (now_ms - rbp_reset_ms_ >= 5000) {
+    rbp_reset_ms_ = now_ms;
+    rbp_ = PendingOutput();
+  }
+  PublishMemory();
+}
+
+void Connection::PublishMemory() {
+  auto heap = [](const std::string& s) -> int64_t {
+    return s.capacity() > 15 ? static_cast<int64_t>(s.capacity()) : 0;  // beyond the SSO
+  };
+  int64_t pending = PendingOutput();
+  if (pending > rbp_) rbp_ = pending;
+  int64_t obl = std::min(pending, kFixedReplyBytes);
+  int64_t omem = pending - obl;
+  // MULTI's queue only grows until EXEC/DISCARD empties it: sum what was added since last time.
+  const auto& queued = session_.queued;
+  if (queued.size() < multi_counted_) multi_counted_ = multi_bytes_ = multi_overhead_ = 0;
+  for (; multi_counted_ < queued.size(); ++multi_counted_) {
+    const auto& cmd = queued[multi_counted_];
+    for (const auto& a : cmd) multi_bytes_ += static_cast<int64_t>(a.size());
+    multi_overhead_ += static_cast<int64_t>(sizeof(std::string) * cmd.size());
+    multi_overhead_ += static_cast<int64_t>(sizeof(cmd));
+  }
+  // The running command's arguments are views into the input buffer, so argv-mem is part of
+  // the input buffer's capacity, not added again.
+  int64_t tot = static_cast<int64_t>(sizeof(Connection)) +
+                static_cast<int64_t>(in_.capacity()) + heap(out_) + heap(pending_push_) +
+                multi_bytes_ + multi_overhead_;
+  mem_.qbuf_free.store(static_cast<int64_t>(in_.capacity() - in_.size()),
+                       std::memory_order_relaxed);
+  mem_.multi_mem.store(multi_bytes_, std::memory_order_relaxed);
+  mem_.rbs.store(static_cast<int64_t>(out_.capacity()), std::memory_order_relaxed);
+  mem_.rbp.store(rbp_, std::memory_order_relaxed);
+  mem_.obl.store(obl, std::memory_order_relaxed);
+  mem_.oll.store((omem + kFixedReplyBytes - 1) / kFixedReplyBytes, std::memory_order_relaxed);
+  mem_.omem.store(omem, std::memory_order_relaxed);
+  mem_.tot_mem.store(tot, std::memory_order_relaxed);
+  if (tot != mem_counted_ && !closing_) {
+    server_.client_limits().AddClientMemory(loop_.index(), tot - mem_counted_);
+    mem_counted_ = tot;
+  }
+}
+
+Connection::MemoryFigures Connection::memory_figures() const {
+  auto ld = [](const std::atomic<int64_t>& a) { return a.load(std::memory_order_relaxed); };
+  return {query_buffer_bytes(), ld(mem_.qbuf_free), ld(mem_.argv_mem), ld(mem_.multi_mem),
+          ld(mem_.rbs),         ld(mem_.rbp),       ld(mem_.obl),      ld(mem_.oll),
+          ld(mem_.omem),        ld(mem_.tot_mem)};
 }
 
 }  // namespace weir::server

@@ -10,6 +10,7 @@
 #include "commands/command.h"
 #include "protocol/resp_parser.h"
 #include "pubsub/subscriber.h"
+#include "server/client_limits.h"
 #include "server/event_loop.h"
 #include "server/io_buffer.h"
 
@@ -62,12 +63,33 @@ class Connection : public pubsub::Subscriber {
   int64_t last_interaction_ms() const { return last_ms_.load(std::memory_order_relaxed); }
   int64_t created_ms() const { return created_ms_; }
 
+  // ---- Bounded memory per client (server/client_limits.h) ----
+  // CLIENT LIST's memory fields as last published (PublishMemory), readable from any thread.
+  struct MemoryFigures {
+    int64_t qbuf, qbuf_free, argv_mem, multi_mem, rbs, rbp, obl, oll, omem, tot_mem;
+  };
+  MemoryFigures memory_figures() const;
+  int64_t total_memory() const { return mem_.tot_mem.load(std::memory_order_relaxed); }
+  // Redis's class for output-buffer limits: pubsub while subscribed to anything, else normal.
+  // On the own loop thread.
+  ClientClass client_class() const {
+    return total_count() > 0 ? ClientClass::kPubsub : ClientClass::kNormal;
+  }
+  // The loop's tick (Redis's clientsCron): soft limits of clients that get no traffic, the
+  // reply-buffer peak's reset, and the published figures.
+  void MemoryCron(int64_t now_ms);
+  // Client eviction (maxmemory-clients): true for the one caller that marks it first.
+  bool MarkEvicting() { return !evicting_.exchange(true, std::memory_order_relaxed); }
+  bool evicting() const { return evicting_.load(std::memory_order_relaxed); }
+
  private:
   void OnEvents(uint32_t events);
   void ReadInput();
   void ProcessInput();
   bool HandleRequest();  // false: stop processing (paused or closing)
   void Flush();
+  // Writes what the socket takes now, without closing or changing the epoll interest.
+  void WriteSome();
   void UpdateInterest();
   void StartBlock();
   void ArmBlockTimer(int64_t at_ms);
@@ -76,6 +98,20 @@ class Connection : public pubsub::Subscriber {
   bool blocked() const { return session_.blocked != nullptr; }
   bool OutputBacklogged() const;
   void ScheduleFlush();
+  // Unsent output (out_ and pushes waiting for the running command's reply).
+  int64_t PendingOutput() const {
+    return static_cast<int64_t>(out_.size() - out_pos_ + pending_push_.size());
+  }
+  // Redis's getClientOutputBufferMemoryUsage: unsent output beyond the fixed reply buffer.
+  int64_t OutputMemory() const {
+    int64_t p = PendingOutput();
+    return p > kFixedReplyBytes ? p - kFixedReplyBytes : 0;
+  }
+  // After output was appended: over the class's limits, the client is closed after the batch
+  // (Redis's closeClientOnOutputBufferLimitReached with async) and true is returned.
+  bool CheckOutputLimits(bool from_cron = false);
+  // Recomputes the memory figures and this loop's client-memory sum.
+  void PublishMemory();
 
   Server& server_;
   EventLoop& loop_;
@@ -103,6 +139,19 @@ class Connection : public pubsub::Subscriber {
   EventLoop::IoHandler handler_;
   int64_t created_ms_;
   std::atomic<int64_t> qbuf_{0}, obuf_{0}, last_ms_{0};
+  // Output limits and memory accounting.
+  bool close_asap_ = false;      // over its output limit: nothing more is run or written
+  int64_t soft_limit_since_s_ = 0;  // Redis's obuf_soft_limit_reached_time
+  int64_t mem_counted_ = 0;      // what this connection added to its loop's client-memory sum
+  int64_t rbp_ = 0;              // peak unsent output since the last reset (every 5 s)
+  int64_t rbp_reset_ms_ = 0;
+  size_t multi_counted_ = 0;     // MULTI queue entries summed into multi_bytes_
+  int64_t multi_bytes_ = 0, multi_overhead_ = 0;
+  std::atomic<bool> evicting_{false};
+  struct PublishedMemory {
+    std::atomic<int64_t> qbuf_free{0}, argv_mem{0}, multi_mem{0}, rbs{0}, rbp{0}, obl{0}, oll{0},
+        omem{0}, tot_mem{0};
+  } mem_;
 };
 
 }  // namespace weir::server

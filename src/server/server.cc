@@ -12,6 +12,7 @@
 #include <sys/un.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <cerrno>
 #include <cstring>
 #include <random>
@@ -79,6 +80,8 @@ Server::Server(Config& config) : config_(config) {
     loops_.push_back(std::make_unique<EventLoop>(i));
     inboxes_.push_back(std::make_unique<Inbox>());
   }
+  client_limits_ = std::make_unique<ClientLimits>(threads);
+  client_limits_->LoadOutputLimits(config_.String("client-output-buffer-limit"));
   query_buffer_limit_ = &config_.Numeric("client-query-buffer-limit");
   max_bulk_len_ = &config_.Numeric("proto-max-bulk-len");
   start_ms_ = engine::NowMs();
@@ -280,7 +283,9 @@ void Server::Tick(EventLoop& loop) {
   for (Connection* c : mine) {
     if (idle > 0) c->CheckIdle(now, idle);
     if (pause_over) c->Resume();
+    c->MemoryCron(now);
   }
+  if (loop.index() == 0) EvictClients();
 }
 
 int Server::Run() {
@@ -344,16 +349,17 @@ std::string Server::ClientLine(const Connection& c) {
     user = s.user;
   }
   const commands::CommandSpec* last = s.last_spec.load(std::memory_order_relaxed);
-  int64_t qbuf = c.query_buffer_bytes();
+  // Memory fields: see server/client_limits.h for what each counts in Weir.
+  const Connection::MemoryFigures m = c.memory_figures();
   return absl::StrFormat(
       "id=%d addr=%s laddr=%s fd=%d name=%s age=%d idle=%d flags=%s db=%d sub=%d psub=%d ssub=%d "
-      "multi=%d qbuf=%d qbuf-free=%d argv-mem=0 multi-mem=0 rbs=16384 rbp=0 obl=0 oll=0 omem=%d "
+      "multi=%d qbuf=%d qbuf-free=%d argv-mem=%d multi-mem=%d rbs=%d rbp=%d obl=%d oll=%d omem=%d "
       "tot-mem=%d events=r cmd=%s user=%s redir=-1 resp=%d lib-name=%s lib-ver=%s",
       s.id, c.addr(), c.laddr(), c.fd(), name, (now - c.created_ms()) / 1000,
       (now - c.last_interaction_ms()) / 1000, flags, s.shown_db.load(), subs, psubs, ssubs,
-      s.shown_multi_count.load(),
-      qbuf, qbuf > 0 ? 16384 - (qbuf % 16384) : 0, c.output_bytes(),
-      16384 + qbuf + c.output_bytes(), last ? last->FullName() : "NULL", user, s.shown_resp.load(),
+      s.shown_multi_count.load(), m.qbuf, m.qbuf_free, m.argv_mem, m.multi_mem, m.rbs, m.rbp,
+      m.obl, m.oll, m.omem, m.tot_mem, last ? last->FullName() : "NULL", user,
+      s.shown_resp.load(),
       lib_name, lib_ver);
 }
 
@@ -375,7 +381,15 @@ bool Server::IsLocalClient(const commands::Session& session) {
 bool Server::Matches(const Connection& c, const ClientFilter& f) {
   const commands::Session& s = c.session();
   if (!f.ids.empty() && std::find(f.ids.begin(), f.ids.end(), s.id) == f.ids.end()) return false;
-  if (!f.type.empty() && f.type != "normal") return false;  // no pubsub/replicas yet
+  if (!f.type.empty()) {
+    // As Redis's getClientType: a client with a subscription is "pubsub" (no replicas yet;
+    // a MONITOR client is "normal").
+    const bool subscribed = c.shown_channels.load(std::memory_order_relaxed) +
+                                c.shown_patterns.load(std::memory_order_relaxed) +
+                                c.shown_shard_channels.load(std::memory_order_relaxed) >
+                            0;
+    if (f.type != (subscribed ? "pubsub" : "normal")) return false;
+  }
   if (!f.addr.empty() && c.addr() != f.addr) return false;
   if (!f.laddr.empty() && c.laddr() != f.laddr) return false;
   if (!f.user.empty()) {
@@ -463,6 +477,65 @@ void Server::DrainMessages(int loop) {
     auto it = in.clients.find(id);
     // A client that left meanwhile loses its messages, as a disconnected subscriber does.
     if (it != in.clients.end()) it->second->Push(frame);
+  }
+}
+
+void Server::EvictClients() {
+  int64_t limit = ClientEvictionLimit(config_.Int("maxmemory-clients"), config_.Int("maxmemory"));
+  if (limit == 0) return;
+  int64_t total = client_limits_->TotalClientMemory();
+  if (total < limit) return;
+  struct Victim {
+    uint64_t id;
+    EventLoop* loop;
+  };
+  std::vector<Victim> victims;
+  {
+    // Connections stay registered (and alive) while clients_mu_ is held.
+    std::lock_guard lock(clients_mu_);
+    std::vector<std::pair<int64_t, Connection*>> candidates;
+    for (auto& [id, c] : clients_) {
+      if (c->closing()) continue;
+      // Already on its way out: its memory goes when its loop closes it.
+      if (c->evicting()) {
+        total -= c->total_memory();
+        continue;
+      }
+      if (c->session().shown_flags.load(std::memory_order_relaxed) &
+          commands::Session::kShowNoEvict) {
+        continue;
+      }
+      candidates.emplace_back(c->total_memory(), c);
+    }
+    // Biggest first, as Redis's walk down its memory-usage buckets.
+    std::sort(candidates.begin(), candidates.end(),
+              [](const auto& a, const auto& b) { return a.first > b.first; });
+    for (auto& [mem, c] : candidates) {
+      if (total < limit) break;
+      if (!c->MarkEvicting()) continue;
+      Log(LogLevel::kNotice, StrCat("Evicting client: ", ClientLine(*c)));
+      client_limits_->CountEvicted();
+      total -= mem;
+      victims.push_back({c->id(), &c->loop()});
+    }
+  }
+  // Redis logs this on every pass; once every 10 s is enough.
+  static int64_t last_over_log_ms = 0;  // only loop 0's thread gets here
+  int64_t now = engine::NowMs();
+  if (total >= limit && now - last_over_log_ms >= 10000) {
+    last_over_log_ms = now;
+    Log(LogLevel::kWarning, "Over client maxmemory after evicting all evictable clients");
+  }
+  for (const Victim& v : victims) {
+    uint64_t id = v.id;
+    auto close = [this, id] {
+      if (Connection* c = FindClient(id)) c->Close();
+    };
+    if (v.loop->on_loop_thread()) {
+      v.loop->AfterBatch(close);
+    } else {
+      v.loop->Post(close);
+    }
   }
 }
 
@@ -566,6 +639,9 @@ void Server::ConfigChanged(std::string_view name) {
     engine_->SetLfu(lfu, static_cast<int>(config_.Int("lfu-log-factor")),
                     static_cast<int>(config_.Int("lfu-decay-time")));
   }
+  if (name == "client-output-buffer-limit") {
+    client_limits_->LoadOutputLimits(config_.String("client-output-buffer-limit"));
+  }
   if (name == "loglevel") SetLogLevel(config_.String("loglevel"));
   if (name == "logfile") SetLogTarget(config_.String("logfile"));
   if (name == "hz") {
@@ -581,6 +657,7 @@ void Server::ResetStats() {
   total_connections_ = 0;
   rejected_connections_ = 0;
   net_bytes_.Reset();
+  client_limits_->ResetStats();
   for (int i = 0; i < engine_->num_shards(); ++i) {
     auto& st = engine_->shard(i).stats();
     st.keyspace_hits = 0;
@@ -654,7 +731,8 @@ void Server::AppendInfo(std::string_view section, std::string* out) {
         "rejected_connections:", rejected_connections_.load(), "\r\n",
         "sync_full:0\r\nsync_partial_ok:0\r\nsync_partial_err:0\r\n", "expired_keys:", expired,
         "\r\n", "expired_stale_perc:0.00\r\nexpired_time_cap_reached_count:0\r\n",
-        "expire_cycle_cpu_milliseconds:0\r\nevicted_keys:0\r\nevicted_clients:0\r\n",
+        "expire_cycle_cpu_milliseconds:0\r\nevicted_keys:0\r\n",
+        "evicted_clients:", client_limits_->evicted_clients(), "\r\n",
         // Redis 7.4's field: EVAL scripts dropped from the bounded script cache.
         "evicted_scripts:", dispatcher_->scripting().cache().evicted(), "\r\n",
         "total_eviction_exceeded_time:0\r\ncurrent_eviction_exceeded_time:0\r\n",
@@ -671,6 +749,10 @@ void Server::AppendInfo(std::string_view section, std::string* out) {
         "dump_payload_sanitizations:0\r\n",
         "total_reads_processed:0\r\ntotal_writes_processed:0\r\n",
         "io_threaded_reads_processed:0\r\nio_threaded_writes_processed:0\r\n",
+        // Redis 7.4's fields.
+        "client_query_buffer_limit_disconnections:", client_limits_->query_limit_disconnections(),
+        "\r\n", "client_output_buffer_limit_disconnections:",
+        client_limits_->output_limit_disconnections(), "\r\n",
         "reply_buffer_shrinks:0\r\nreply_buffer_expands:0\r\n", "eventloop_cycles:0\r\n",
         "eventloop_duration_sum:0\r\neventloop_duration_cmd_sum:0\r\n",
         "instantaneous_eventloop_cycles_per_sec:0\r\ninstantaneous_eventloop_duration_usec:0\r\n",

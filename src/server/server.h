@@ -15,6 +15,7 @@
 
 #include "commands/dispatcher.h"
 #include "common/config.h"
+#include "server/client_limits.h"
 #include "server/event_loop.h"
 
 namespace weir::server {
@@ -51,6 +52,10 @@ class Server : public commands::ServerApi {
   void RemoveBlocked(const commands::BlockedClient* b);
   // The connection with this id; only for use on that connection's own loop thread.
   Connection* FindClient(uint64_t id);
+  // Output-buffer limits, client memory and their counters (server/client_limits.h).
+  ClientLimits& client_limits() { return *client_limits_; }
+  // The client's CLIENT LIST line, for log lines about it.
+  std::string DescribeClient(const Connection& c) { return ClientLine(c); }
 
   // Messages for clients of another loop (Pub/Sub, and later invalidations and MONITOR lines):
   // queued in that loop's inbox, which a single posted task drains, so a burst of messages costs
@@ -91,12 +96,16 @@ class Server : public commands::ServerApi {
   void Accept(Listener& l, EventLoop& loop);
   void Tick(EventLoop& loop);
   std::string ClientLine(const Connection& c);
+  // maxmemory-clients: while the clients' memory is over it, closes the biggest evictable
+  // clients (not NO-EVICT), as Redis's evictClients. From loop 0's tick.
+  void EvictClients();
   bool Matches(const Connection& c, const ClientFilter& f);
 
   Config& config_;
   std::unique_ptr<engine::Engine> engine_;
   std::unique_ptr<commands::CommandRegistry> registry_;
   std::unique_ptr<commands::Dispatcher> dispatcher_;
+  std::unique_ptr<ClientLimits> client_limits_;
   std::vector<std::unique_ptr<EventLoop>> loops_;
   struct Inbox {
     std::mutex mu;
