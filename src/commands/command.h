@@ -15,6 +15,7 @@
 #include "common/per_thread_counter.h"
 #include "engine/engine.h"
 #include "protocol/reply_builder.h"
+#include "pubsub/subscriber.h"
 
 namespace weir {
 class Config;
@@ -61,6 +62,9 @@ enum CommandFlag : uint32_t {
   // Runs a script (EVAL, FCALL...): inside EXEC it needs every shard, as a script may touch
   // keys it did not declare and a transaction cannot start over.
   kRunsScript = 1u << 24,
+  // Weir: allowed to a RESP2 client in subscribed mode (the (P|S)(UN)SUBSCRIBE family, PING,
+  // QUIT, RESET).
+  kSubscribedContext = 1u << 21,
   // Weir: the command reads or writes the whole database (FLUSHALL, KEYS, DBSIZE...) and runs
   // with every shard locked.
   kAllShards = 1u << 28,
@@ -181,6 +185,14 @@ struct Session {
 
   // Set while the client waits in a blocking command (BLPOP, XREAD BLOCK...).
   std::shared_ptr<BlockedClient> blocked;
+
+  // Pub/Sub: the client's subscriptions and where its messages go (null for the sessions of
+  // scripts and re-run blocked commands, which never subscribe).
+  pubsub::Subscriber* subscriber = nullptr;
+  // RESP2 subscribed mode: only the kSubscribedContext commands may run.
+  bool subscribed_mode() const { return subscriber != nullptr && subscriber->total_count() > 0 && resp == 2; }
+  // This command's reply is Pub/Sub confirmations, which CLIENT REPLY OFF/SKIP does not silence.
+  bool push_reply = false;
 };
 
 // What commands may ask of the server they run in (implemented in server/).

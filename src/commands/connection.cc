@@ -2,6 +2,7 @@
 #include <cstdint>
 
 #include "commands/args.h"
+#include "commands/dispatcher.h"
 #include "commands/registry.h"
 #include "commands/transactions.h"
 #include "common/config.h"
@@ -17,6 +18,13 @@ namespace errors = protocol::errors;
 void CmdPing(CommandContext& ctx) {
   if (ctx.argc() > 2) {
     return ReplyWrongArity(ctx);
+  }
+  // A RESP2 client in subscribed mode gets ["pong", message], as a message would look.
+  if (ctx.session.subscribed_mode()) {
+    ctx.reply.ArrayLen(2);
+    ctx.reply.Bulk("pong");
+    ctx.reply.Bulk(ctx.argc() == 2 ? ctx.arg(1) : std::string_view());
+    return;
   }
   if (ctx.argc() == 2) return ctx.reply.Bulk(ctx.arg(1));
   ctx.reply.SimpleString("PONG");
@@ -134,6 +142,7 @@ void CmdReset(CommandContext& ctx) {
   s.no_touch = false;
   s.no_evict = false;
   s.reply_mode = Session::ReplyMode::kOn;
+  if (s.subscriber != nullptr) ctx.dispatcher.broker().UnsubscribeAll(s.subscriber);
   ctx.reply.SimpleString("RESET");
 }
 
@@ -410,7 +419,7 @@ void RegisterConnectionCommands(CommandRegistry& r) {
   constexpr uint32_t kConn = kNoLock | kLoading | kStale | kFast;
   r.Add({"ping",
          -1,
-         kNoLock | kFast | kSentinel,
+         kNoLock | kFast | kSentinel | kSubscribedContext,
          "fast connection",
          {},
          CmdPing,
@@ -432,7 +441,7 @@ void RegisterConnectionCommands(CommandRegistry& r) {
          "O(1)"});
   r.Add({"quit",
          -1,
-         kConn | kNoScript | kNoAuth | kAllowBusy | kRunsInMulti,
+         kConn | kNoScript | kNoAuth | kAllowBusy | kRunsInMulti | kSubscribedContext,
          "fast connection",
          {},
          CmdQuit,
@@ -442,7 +451,7 @@ void RegisterConnectionCommands(CommandRegistry& r) {
          "O(1)"});
   r.Add({"reset",
          1,
-         kConn | kNoScript | kNoAuth | kAllowBusy | kRunsInMulti,
+         kConn | kNoScript | kNoAuth | kAllowBusy | kRunsInMulti | kSubscribedContext,
          "fast connection",
          {},
          CmdReset,

@@ -11,7 +11,9 @@
 namespace weir::commands {
 
 Dispatcher::Dispatcher(CommandRegistry& registry, ServerApi& server)
-    : registry_(registry), server_(server) {}
+    : registry_(registry), server_(server), notifier_(server.engine(), broker_) {
+  server.engine().SetKeyEventListener(&notifier_);
+}
 
 namespace {
 
@@ -114,6 +116,15 @@ Dispatcher::Outcome Dispatcher::Execute(Session& session, ArgList args,
 
   if (OverMaxmemory() && DeniedOnOom(*spec, session, args)) {
     Reject(session, reply, spec, protocol::errors::kOom);
+    return Outcome::kDone;
+  }
+
+  // RESP2 subscribed mode (RESP3 has no such mode: pushes and replies interleave).
+  if (session.subscribed_mode() && !(spec->flags & kSubscribedContext)) {
+    Reject(session, reply, spec,
+           StrCat("ERR Can't execute '", spec->FullName(),
+                  "': only (P|S)SUBSCRIBE / (P|S)UNSUBSCRIBE / PING / QUIT / RESET are allowed in "
+                  "this context"));
     return Outcome::kDone;
   }
 

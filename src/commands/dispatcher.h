@@ -11,6 +11,8 @@
 #include "commands/blocking.h"
 #include "commands/registry.h"
 #include "commands/scripting.h"
+#include "pubsub/broker.h"
+#include "pubsub/keyspace_notifier.h"
 
 namespace weir::commands {
 
@@ -48,6 +50,7 @@ class Dispatcher {
   const CommandRegistry& registry() const { return registry_; }
   ServerApi& server() { return server_; }
   ScriptingState& scripting() { return scripting_; }
+  pubsub::Broker& broker() { return broker_; }
 
   // Client pause state, shared by every event loop.
   void SetPause(int64_t until_ms, bool writes_only);
@@ -78,6 +81,8 @@ class Dispatcher {
   CommandRegistry& registry_;
   ServerApi& server_;
   ScriptingState scripting_;
+  pubsub::Broker broker_;
+  pubsub::KeyspaceNotifier notifier_;
   std::atomic<int64_t> pause_until_ms_{0};
   std::atomic<bool> pause_writes_only_{false};
   enum Counter { kTotalCommands = 0, kRejectedCommands = 1 };

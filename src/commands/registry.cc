@@ -144,6 +144,7 @@ void RegisterAllCommands(CommandRegistry& registry) {
   RegisterReplicationCommands(registry);
   RegisterClusterCommands(registry);
   RegisterModuleCommands(registry);
+  RegisterPubSubCommands(registry);
 }
 
 }  // namespace weir::commands

@@ -81,5 +81,6 @@ void RegisterGeoCommands(CommandRegistry& r);
 void RegisterReplicationCommands(CommandRegistry& r);
 void RegisterClusterCommands(CommandRegistry& r);
 void RegisterModuleCommands(CommandRegistry& r);
+void RegisterPubSubCommands(CommandRegistry& r);
 
 }  // namespace weir::commands

@@ -24,7 +24,8 @@ constexpr size_t kMaxPendingOutput = 1024 * 1024;
 
 Connection::Connection(Server& server, EventLoop& loop, int fd, uint64_t id, std::string addr,
                        std::string laddr, bool unix_socket)
-    : server_(server),
+    : pubsub::Subscriber(id, loop.index()),
+      server_(server),
       loop_(loop),
       fd_(fd),
       addr_(std::move(addr)),
@@ -34,6 +35,7 @@ Connection::Connection(Server& server, EventLoop& loop, int fd, uint64_t id, std
   session_.loop = loop.index();
   session_.authenticated = !server.auth_required();
   session_.created_ms = created_ms_;
+  session_.subscriber = this;
   last_ms_ = created_ms_;
   handler_ = [this](uint32_t events) { OnEvents(events); };
 }
@@ -60,6 +62,7 @@ void Connection::Close() {
     session_.blocked.reset();
     server_.CountBlocked(-1);
   }
+  server_.dispatcher().broker().UnsubscribeAll(this);
   loop_.Remove(fd_);
   server_.Unregister(this);
   loop_.AfterBatch([this] { delete this; });
@@ -155,9 +158,11 @@ bool Connection::HandleRequest() {
     }
     protocol::ReplyBuilder reply(&out_);
     reply.set_resp3(session_.resp == 3);
+    session_.push_reply = false;
     executing_ = true;
     auto outcome = server_.dispatcher().Execute(session_, parser_.args(), reply);
     executing_ = false;
+    set_resp(session_.resp);
     if (outcome == commands::Dispatcher::Outcome::kPaused) {
       // Leave the request unconsumed; the server resumes us when the pause ends.
       paused_ = true;
@@ -173,10 +178,14 @@ bool Connection::HandleRequest() {
     }
     using RM = commands::Session::ReplyMode;
     if (session_.reply_mode == RM::kOff) {
-      out_.resize(mark);
+      if (!session_.push_reply) out_.resize(mark);
     } else if (session_.reply_mode == RM::kSkipThis) {
-      out_.resize(mark);
+      if (!session_.push_reply) out_.resize(mark);
       session_.reply_mode = RM::kOn;
+    }
+    if (!pending_push_.empty()) {
+      out_.append(pending_push_);
+      pending_push_.clear();
     }
     if (session_.close_after_reply) close_after_flush_ = true;
   }
@@ -296,6 +305,36 @@ void Connection::Flush() {
   }
   obuf_.store(static_cast<int64_t>(out_.size() - out_pos_), std::memory_order_relaxed);
   UpdateInterest();
+}
+
+void Connection::Deliver(std::string_view frame) {
+  if (loop_.on_loop_thread()) {
+    // Messages another thread queued for this loop earlier come first (a key's events from
+    // two threads stay in the order of its writes).
+    server_.DrainMessages(loop_.index());
+    Push(frame);
+  } else {
+    server_.PostMessage(loop_.index(), id(), frame);
+  }
+}
+
+void Connection::Push(std::string_view frame) {
+  if (closing_) return;
+  if (executing_) {
+    pending_push_.append(frame);
+    return;
+  }
+  out_.append(frame);
+  ScheduleFlush();
+}
+
+void Connection::ScheduleFlush() {
+  if (flush_scheduled_) return;
+  flush_scheduled_ = true;
+  loop_.AfterBatch([this] {
+    flush_scheduled_ = false;
+    if (!closing_) Flush();
+  });
 }
 
 bool Connection::OutputBacklogged() const { return out_.size() - out_pos_ > kMaxPendingOutput; }

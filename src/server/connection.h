@@ -9,6 +9,7 @@
 
 #include "commands/command.h"
 #include "protocol/resp_parser.h"
+#include "pubsub/subscriber.h"
 #include "server/event_loop.h"
 #include "server/io_buffer.h"
 
@@ -16,11 +17,11 @@ namespace weir::server {
 
 class Server;
 
-class Connection {
+class Connection : public pubsub::Subscriber {
  public:
   Connection(Server& server, EventLoop& loop, int fd, uint64_t id, std::string addr,
              std::string laddr, bool unix_socket);
-  ~Connection();
+  ~Connection() override;
 
   uint64_t id() const { return session_.id; }
   int fd() const { return fd_; }
@@ -44,6 +45,14 @@ class Connection {
   void OnRetry(const commands::BlockedClient* b);
   void OnBlockTimeout(const commands::BlockedClient* b);
   void EndBlock(const commands::BlockedClient* b, std::string_view reply);
+  // Pub/Sub messages (and other pushes): from any thread; on another thread they travel
+  // through the server's per-loop inbox (Server::PostMessage) and arrive in order.
+  void Deliver(std::string_view frame) override;
+  // On the own loop thread: appends a pushed frame to the output and flushes it after the
+  // batch. A push to the client whose command is running waits until that command's reply is
+  // complete (as Redis's pending_push_messages), so it never lands inside a reply.
+  void Push(std::string_view frame);
+
   // Idle check for `timeout`: closes the connection if idle longer than max_idle_s.
   void CheckIdle(int64_t now_ms, int64_t max_idle_s);
 
@@ -66,6 +75,7 @@ class Connection {
   void FinishBlock(std::string_view reply);
   bool blocked() const { return session_.blocked != nullptr; }
   bool OutputBacklogged() const;
+  void ScheduleFlush();
 
   Server& server_;
   EventLoop& loop_;
@@ -82,6 +92,9 @@ class Connection {
   // Inside the dispatcher: a script running for this client lets the loop handle other
   // clients' events meanwhile (EventLoop::PollOnce); this one's wait for the outer loop.
   bool executing_ = false;
+  // Pushes that arrived while this client's own command ran; appended after its reply.
+  std::string pending_push_;
+  bool flush_scheduled_ = false;
   bool close_after_flush_ = false;
   bool paused_ = false;
   bool in_process_ = false;

@@ -20,6 +20,7 @@
 #include "commands/blocking.h"
 #include "commands/transactions.h"
 #include "common/glob.h"
+#include "common/keyspace_events.h"
 #include "common/memory.h"
 #include "common/strings.h"
 #include "protocol/errors.h"
@@ -74,7 +75,10 @@ Server::Server(Config& config) : config_(config) {
   registry_ = std::make_unique<commands::CommandRegistry>();
   commands::RegisterAllCommands(*registry_);
   dispatcher_ = std::make_unique<commands::Dispatcher>(*registry_, *this);
-  for (int i = 0; i < threads; ++i) loops_.push_back(std::make_unique<EventLoop>(i));
+  for (int i = 0; i < threads; ++i) {
+    loops_.push_back(std::make_unique<EventLoop>(i));
+    inboxes_.push_back(std::make_unique<Inbox>());
+  }
   query_buffer_limit_ = &config_.Numeric("client-query-buffer-limit");
   max_bulk_len_ = &config_.Numeric("proto-max-bulk-len");
   start_ms_ = engine::NowMs();
@@ -82,6 +86,7 @@ Server::Server(Config& config) : config_(config) {
   run_id_ = RandomHex(40);
   config_.OnChange([this](std::string_view name) { ConfigChanged(name); });
   ConfigChanged("maxmemory-policy");
+  ConfigChanged("notify-keyspace-events");
 }
 
 Server::~Server() {
@@ -234,6 +239,7 @@ void Server::Accept(Listener& l, EventLoop& loop) {
 }
 
 void Server::Register(Connection* c) {
+  inboxes_[c->loop().index()]->clients[c->id()] = c;
   std::lock_guard lock(clients_mu_);
   clients_[c->id()] = c;
   connected_.fetch_add(1);
@@ -242,6 +248,7 @@ void Server::Register(Connection* c) {
 
 void Server::Unregister(Connection* c) {
   commands::UnwatchAll(*engine_, c->session());
+  inboxes_[c->loop().index()]->clients.erase(c->id());
   std::lock_guard lock(clients_mu_);
   clients_.erase(c->id());
   connected_.fetch_sub(1);
@@ -423,6 +430,36 @@ int Server::KillClients(const ClientFilter& filter, const commands::Session& sel
   return static_cast<int>(victims.size());
 }
 
+void Server::PostMessage(int loop, uint64_t client_id, std::string_view frame) {
+  Inbox& in = *inboxes_[loop];
+  bool post;
+  {
+    std::lock_guard lock(in.mu);
+    in.messages.emplace_back(client_id, std::string(frame));
+    post = !in.drain_posted;
+    in.drain_posted = true;
+    in.pending.store(true, std::memory_order_release);
+  }
+  if (post) loops_[loop]->Post([this, loop] { DrainMessages(loop); });
+}
+
+void Server::DrainMessages(int loop) {
+  Inbox& in = *inboxes_[loop];
+  if (!in.pending.load(std::memory_order_acquire)) return;
+  std::vector<std::pair<uint64_t, std::string>> batch;
+  {
+    std::lock_guard lock(in.mu);
+    batch.swap(in.messages);
+    in.drain_posted = false;
+    in.pending.store(false, std::memory_order_relaxed);
+  }
+  for (const auto& [id, frame] : batch) {
+    auto it = in.clients.find(id);
+    // A client that left meanwhile loses its messages, as a disconnected subscriber does.
+    if (it != in.clients.end()) it->second->Push(frame);
+  }
+}
+
 Connection* Server::FindClient(uint64_t id) {
   std::lock_guard lock(clients_mu_);
   auto it = clients_.find(id);
@@ -514,6 +551,10 @@ bool Server::Shutdown(bool nosave, bool save, bool now, bool force, bool abort, 
 bool Server::RewriteConfig(std::string* err) { return config_.Rewrite(err); }
 
 void Server::ConfigChanged(std::string_view name) {
+  if (name == "notify-keyspace-events") {
+    engine_->set_notify_classes(
+        static_cast<uint32_t>(KeyspaceEventFlags(config_.String("notify-keyspace-events"))));
+  }
   if (name == "maxmemory-policy" || name == "lfu-log-factor" || name == "lfu-decay-time") {
     bool lfu = config_.String("maxmemory-policy").find("lfu") != std::string::npos;
     engine_->SetLfu(lfu, static_cast<int>(config_.Int("lfu-log-factor")),

@@ -3,6 +3,8 @@
 // CONFIG, SHUTDOWN.
 #pragma once
 
+#include <absl/container/flat_hash_map.h>
+
 #include <atomic>
 #include <map>
 #include <memory>
@@ -50,6 +52,12 @@ class Server : public commands::ServerApi {
   // The connection with this id; only for use on that connection's own loop thread.
   Connection* FindClient(uint64_t id);
 
+  // Messages for clients of another loop (Pub/Sub, and later invalidations and MONITOR lines):
+  // queued in that loop's inbox, which a single posted task drains, so a burst of messages costs
+  // the receiving loop one wake-up. DrainMessages runs on the loop's own thread.
+  void PostMessage(int loop, uint64_t client_id, std::string_view frame);
+  void DrainMessages(int loop);
+
   // commands::ServerApi
   Config& config() override { return config_; }
   engine::Engine& engine() override { return *engine_; }
@@ -90,6 +98,15 @@ class Server : public commands::ServerApi {
   std::unique_ptr<commands::CommandRegistry> registry_;
   std::unique_ptr<commands::Dispatcher> dispatcher_;
   std::vector<std::unique_ptr<EventLoop>> loops_;
+  struct Inbox {
+    std::mutex mu;
+    std::vector<std::pair<uint64_t, std::string>> messages;
+    bool drain_posted = false;
+    std::atomic<bool> pending{false};
+    // The loop's own clients by id, touched only by that loop's thread.
+    absl::flat_hash_map<uint64_t, Connection*> clients;
+  };
+  std::vector<std::unique_ptr<Inbox>> inboxes_;  // one per loop
   std::vector<std::unique_ptr<Listener>> listeners_;  // per loop: listeners_[i] on loop i % n
   std::vector<EventLoop*> listener_loops_;
 
