@@ -140,6 +140,13 @@ def test_new_only_with_n(r, raw, set_config):
     set_config("notify-keyspace-events", "KEA")
     r.set("c", "v")
     assert e.events(r) == [("set", "c")]
+    # With 'A', CONFIG GET does not show 'n' (as Redis), but "new" is still announced.
+    set_config("notify-keyspace-events", "KEAn")
+    assert r.config_get("notify-keyspace-events") == {"notify-keyspace-events": "AKE"}
+    r.set("d", "v")
+    assert e.events(r) == [("new", "d"), ("set", "d")]
+    set_config("notify-keyspace-events", "KEn$")
+    assert r.config_get("notify-keyspace-events") == {"notify-keyspace-events": "$nKE"}
 
 
 def test_events_in_other_database(r, raw, set_config):
