@@ -717,10 +717,6 @@ std::vector<std::pair<std::string, std::string>> Config::RenamedCommands() const
 std::string Config::CurrentValue(const Directive& d) const {
   // Like Redis, report the real working directory even if something else changed it.
   if (d.name == "dir") return Cwd();
-  // Redis's keyspaceEventsFlagsToString: 'A' hides 'n'.
-  if (d.name == "notify-keyspace-events") {
-    return KeyspaceEventString(KeyspaceEventFlags(d.value));
-  }
   return d.value;
 }
 
@@ -946,10 +942,7 @@ bool Config::CanonicalizeSpecial(const Directive& d, const std::vector<std::stri
       *err = "Invalid event class character. Use 'Ag$lshzxeKEtmdn'.";
       return false;
     }
-    // Stored so that it parses back to the same flags: Redis's own string (what CONFIG GET
-    // shows, see CurrentValue) drops 'n' next to 'A', while Redis still announces "new".
     *out = KeyspaceEventString(flags);
-    if ((flags & kNotifyAll) == kNotifyAll && (flags & kNotifyNew)) *out += 'n';
     return true;
   }
   if (name == "bind") {
@@ -1195,9 +1188,6 @@ bool Config::SetMany(const std::vector<std::pair<std::string, std::string>>& pai
     for (size_t i = 0; i < changes.size(); ++i) {
       Change& c = changes[i];
       c.old = CurrentValue(*c.d);
-      // The stored value too: what CONFIG GET shows may hide a change (notify-keyspace-events
-      // "KEA" -> "KEAn" both show "AKE").
-      const std::string stored_before = c.d->value;
       std::string reason;
       if (!Apply(*c.d, c.canonical, &reason)) {
         // All or nothing: put back what this command already changed.
@@ -1207,9 +1197,7 @@ bool Config::SetMany(const std::vector<std::pair<std::string, std::string>>& pai
         }
         return failed(c.registered, reason);
       }
-      if (CurrentValue(*c.d) != c.old || c.d->value != stored_before) {
-        changed.push_back(c.d->name);
-      }
+      if (CurrentValue(*c.d) != c.old) changed.push_back(c.d->name);
     }
     std::string reason;
     if (!CheckCombinations(&reason)) {
