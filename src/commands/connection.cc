@@ -143,6 +143,10 @@ void CmdReset(CommandContext& ctx) {
   s.no_evict = false;
   s.reply_mode = Session::ReplyMode::kOn;
   if (s.subscriber != nullptr) ctx.dispatcher.broker().UnsubscribeAll(s.subscriber);
+  if (s.monitor) {
+    ctx.dispatcher.monitors().Remove(s.subscriber);
+    s.monitor = false;
+  }
   ctx.reply.SimpleString("RESET");
 }
 

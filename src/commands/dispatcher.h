@@ -13,6 +13,7 @@
 #include "commands/scripting.h"
 #include "pubsub/broker.h"
 #include "pubsub/keyspace_notifier.h"
+#include "pubsub/monitors.h"
 
 namespace weir::commands {
 
@@ -51,6 +52,10 @@ class Dispatcher {
   ServerApi& server() { return server_; }
   ScriptingState& scripting() { return scripting_; }
   pubsub::Broker& broker() { return broker_; }
+  pubsub::Monitors& monitors() { return monitors_; }
+  // Shows the command to the monitors, as Redis's replicationFeedMonitors (commands/monitor.cc):
+  // the caller checked monitors().active().
+  void FeedMonitors(Session& session, const CommandSpec& spec, ArgList args);
 
   // Client pause state, shared by every event loop.
   void SetPause(int64_t until_ms, bool writes_only);
@@ -75,14 +80,16 @@ class Dispatcher {
   // A protected command (DEBUG, MODULE LOAD...) is allowed by its enable-*-command directive.
   bool ProtectedAllowed(const CommandSpec& spec, const Session& session);
 
+  // args: the request (a rejected EXEC is shown to monitors with them).
   void Reject(Session& session, protocol::ReplyBuilder& reply, const CommandSpec* spec,
-              std::string_view error);
+              std::string_view error, ArgList args = {});
 
   CommandRegistry& registry_;
   ServerApi& server_;
   ScriptingState scripting_;
   pubsub::Broker broker_;
   pubsub::KeyspaceNotifier notifier_;
+  pubsub::Monitors monitors_;
   std::atomic<int64_t> pause_until_ms_{0};
   std::atomic<bool> pause_writes_only_{false};
   enum Counter { kTotalCommands = 0, kRejectedCommands = 1 };
