@@ -51,16 +51,19 @@ bool ParseUnit(CommandContext& ctx, std::string_view arg, bool* bit_unit) {
   return true;
 }
 
+constexpr KeyEvent kSetBitEvent{kNotifyString, "setbit"};
+
 // Redis's lookupStringForBitCommand: finds the string at key (replying WRONGTYPE and returning
 // null for other types), creating it or padding it with zero bytes so byte `last_byte` exists.
 // Like Redis's dbUnshareStringValue, the value always ends up raw-encoded. *created / *grew say
-// what happened; creation has already gone through DbView's commit path (SetString).
+// what happened; creation has already gone through DbView's commit path (SetString, which
+// announces "new"), so the caller then only Notifies its event for a created key.
 Entry* StringForBitWrite(CommandContext& ctx, std::string_view key, uint64_t last_byte,
                          bool* created, bool* grew) {
   Entry* e = ctx.db.FindForWrite(key);
   if (!CheckType(ctx, e, ObjType::kString)) return nullptr;
   *created = e == nullptr;
-  if (e == nullptr) e = ctx.db.SetString(key, "", ExpireMode::kClear);
+  if (e == nullptr) e = ctx.db.SetString(key, "", ExpireMode::kClear, -1, KeyEvent{});
   const size_t old_len = e->val_len;
   const size_t need = static_cast<size_t>(last_byte) + 1;
   *grew = need > old_len;
@@ -90,7 +93,11 @@ void CmdSetBit(CommandContext& ctx) {
   const int old_bit = types::SetBit(&window, *offset & 7, static_cast<int>(on));
   e->val_data()[byte] = window[0];
   // Redis counts a write only when the key was created, grew, or the bit flipped.
-  if (!created && (grew || old_bit != on)) ctx.db.Modified(key);
+  if (created) {
+    ctx.db.Notify(key, kSetBitEvent);
+  } else if (grew || old_bit != on) {
+    ctx.db.Modified(key, kSetBitEvent);
+  }
   ctx.reply.Integer(old_bit);
 }
 
@@ -168,10 +175,10 @@ void CmdBitOp(CommandContext& ctx) {
   const std::string result = types::BitOp(*op, sources);
   std::string_view dest = ctx.arg(2);
   if (result.empty()) {
-    ctx.db.Delete(dest);
+    ctx.db.Delete(dest, {kNotifyGeneric, "del"});
   } else {
     // Redis stores the result object as built, without trying a shorter encoding.
-    Entry* e = ctx.db.SetString(dest, result, ExpireMode::kClear);
+    Entry* e = ctx.db.SetString(dest, result, ExpireMode::kClear, -1, {kNotifyString, "set"});
     e->encoding = engine::Encoding::kRaw;
   }
   ctx.reply.Integer(static_cast<int64_t>(result.size()));
@@ -282,8 +289,12 @@ void BitfieldGeneric(CommandContext& ctx, bool read_only_command) {
   }
   if (changes > 0) {
     // Redis adds one to the dirty counter per counted write; Modified (or the creating
-    // SetString) adds the first.
-    if (!created) ctx.db.Modified(key);
+    // SetString) adds the first. BITFIELD announces "setbit", as SETBIT does.
+    if (created) {
+      ctx.db.Notify(key, kSetBitEvent);
+    } else {
+      ctx.db.Modified(key, kSetBitEvent);
+    }
     ctx.db.engine().AddDirty(changes - 1);
   }
 }

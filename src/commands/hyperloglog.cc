@@ -53,10 +53,14 @@ uint8_t* DenseRegisters(Entry* e) {
   return reinterpret_cast<uint8_t*>(e->val_data()) + hll::kHeaderSize;
 }
 
-// Stores an edited copy of a key's value (keeping its TTL) through the commit path; returns the
-// entry now holding it.
-Entry* Store(CommandContext& ctx, std::string_view key, std::string_view value) {
-  Entry* e = ctx.db.SetString(key, value, ExpireMode::kKeep);
+// PFADD and PFMERGE both announce "pfadd" (Redis: a merge is a mass add).
+constexpr KeyEvent kPfAddEvent{kNotifyString, "pfadd"};
+
+// Stores an edited copy of a key's value (keeping its TTL) through the commit path, recording
+// event; returns the entry now holding it.
+Entry* Store(CommandContext& ctx, std::string_view key, std::string_view value,
+             const KeyEvent& event) {
+  Entry* e = ctx.db.SetString(key, value, ExpireMode::kKeep, -1, event);
   Unshare(e);
   return e;
 }
@@ -88,7 +92,7 @@ void CmdPfAdd(CommandContext& ctx) {
     for (size_t i = 2; i < ctx.argc(); ++i) updated += hll::DenseAdd(regs, ctx.arg(i)) ? 1 : 0;
     if (updated > 0) {
       hll::InvalidateCache(e->val_data());
-      ctx.db.Modified(key);
+      ctx.db.Modified(key, kPfAddEvent);
       ctx.db.engine().AddDirty(updated - 1);
     }
     return ctx.reply.Integer(updated > 0 ? 1 : 0);
@@ -108,15 +112,15 @@ void CmdPfAdd(CommandContext& ctx) {
     if (r < 0) {
       // A corrupt sparse value (only an existing key can be): Redis keeps the registers the
       // elements before this one raised, without counting a change; Weir stores them too, as a
-      // write (WATCH sees it), and answers the same error.
-      if (value != e->value()) Store(ctx, key, value);
+      // write (WATCH sees it) that, as Redis's, announces nothing, and answers the same error.
+      if (value != e->value()) Store(ctx, key, value, KeyEvent{});
       return ctx.reply.Error(kCorrupt);
     }
     updated += r;
   }
   if (updated > 0) {
     hll::InvalidateCache(value.data());
-    Store(ctx, key, value);
+    Store(ctx, key, value, kPfAddEvent);
     ctx.db.engine().AddDirty(updated - 1);
   }
   ctx.reply.Integer(updated > 0 ? 1 : 0);
@@ -149,9 +153,10 @@ void CmdPfCount(CommandContext& ctx) {
   if (invalid) return ctx.reply.Error(kCorrupt);
   // Caching the count changes the value's bytes: a read-only command that writes, as in Redis
   // (WATCH sees it, and it counts as a change). Storing the same count again changes nothing,
-  // so a script that starts over (scripting.cc) may repeat it safely.
+  // so a script that starts over (scripting.cc) may repeat it safely. Redis announces no event
+  // for it.
   hll::SetCachedCardinality(e->val_data(), card);
-  ctx.db.Modified(key);
+  ctx.db.Modified(key, KeyEvent{});
   ctx.reply.Integer(static_cast<int64_t>(card));
 }
 
@@ -179,7 +184,7 @@ void CmdPfMerge(CommandContext& ctx) {
       if (max[j] != 0) hll::DenseSet(regs, j, max[j]);
     }
     hll::InvalidateCache(e->val_data());
-    ctx.db.Modified(key);
+    ctx.db.Modified(key, kPfAddEvent);
   } else {
     // Raising the registers one by one in order, as Redis does, gives Redis's sparse bytes
     // (the sparse encoding of a set of registers depends on the order they were set in).
@@ -196,7 +201,7 @@ void CmdPfMerge(CommandContext& ctx) {
       if (max[j] != 0) hll::Set(&value, j, max[j], max_bytes);
     }
     hll::InvalidateCache(value.data());
-    Store(ctx, key, value);
+    Store(ctx, key, value, kPfAddEvent);
   }
   ctx.reply.Ok();
 }
@@ -204,7 +209,8 @@ void CmdPfMerge(CommandContext& ctx) {
 // ---- PFDEBUG subcommand key -----------------------------------------------------------------
 
 // PFDEBUG GETREG / TODENSE rewrite a sparse value as dense. Redis only counts a change there;
-// Weir stores it through the commit path like any other write (so WATCH also sees it).
+// Weir stores it through the commit path like any other write (so WATCH also sees it), with no
+// keyspace event, as Redis announces none.
 // Returns the entry now holding the key, or nullptr after replying the corruption error.
 Entry* ConvertToDense(CommandContext& ctx, std::string_view key, Entry* e) {
   std::string& value = Scratch();
@@ -213,7 +219,7 @@ Entry* ConvertToDense(CommandContext& ctx, std::string_view key, Entry* e) {
     ctx.reply.Error(kCorrupt);
     return nullptr;
   }
-  return Store(ctx, key, value);
+  return Store(ctx, key, value, KeyEvent{});
 }
 
 void CmdPfDebug(CommandContext& ctx) {

@@ -115,9 +115,10 @@ void RenameGeneric(CommandContext& ctx, bool nx) {
     Entry::Destroy(ctx.db.Detach(dst));
   }
   // Move the entry itself: its value is never copied and it keeps its TTL and access clock.
+  // Events as Redis: "new" on dst (Attach), then "rename_from" on src, "rename_to" on dst.
   ctx.db.Attach(ctx.db.Detach(src), dst, expire);
-  ctx.db.Modified(src);
-  ctx.db.Modified(dst);
+  ctx.db.Modified(src, {kNotifyGeneric, "rename_from"});
+  ctx.db.Modified(dst, {kNotifyGeneric, "rename_to"});
   nx ? ctx.reply.Integer(1) : ctx.reply.Ok();
 }
 
@@ -157,7 +158,7 @@ void CmdCopy(CommandContext& ctx) {
   // The copy is a new object: its idle time starts now.
   copy->lru = ctx.db.LruNow();
   target.Attach(copy, dst, expire);
-  target.Modified(dst);
+  target.Modified(dst, {kNotifyGeneric, "copy_to"});
   ctx.reply.Integer(1);
 }
 
@@ -174,9 +175,10 @@ void CmdMove(CommandContext& ctx) {
   target.set_no_touch(ctx.session.no_touch);
   if (target.FindForWrite(key) != nullptr) return ctx.reply.Integer(0);
   // Same key, so same shard: the dispatcher's lock covers both databases.
+  // "new" in the target database (Attach), then "move_from" here and "move_to" there.
   target.Attach(ctx.db.Detach(key), key, expire);
-  ctx.db.Modified(key);
-  target.Modified(key);
+  ctx.db.Modified(key, {kNotifyGeneric, "move_from"});
+  target.Modified(key, {kNotifyGeneric, "move_to"});
   ctx.reply.Integer(1);
 }
 
@@ -464,12 +466,12 @@ void ExpireGeneric(CommandContext& ctx, bool relative, bool seconds) {
     if ((opts & kExpLt) && current != -1 && when >= current) return ctx.reply.Integer(0);
   }
   if (when <= ctx.db.now_ms()) {
-    // A deadline already past deletes the key, and that still counts as success.
-    ctx.db.Delete(key);
+    // A deadline already past deletes the key, and that still counts as success ("del").
+    ctx.db.Delete(key, {kNotifyGeneric, "del"});
     return ctx.reply.Integer(1);
   }
   ctx.db.SetExpire(e, when);
-  ctx.db.Modified(key);
+  ctx.db.Modified(key, {kNotifyGeneric, "expire"});
   ctx.reply.Integer(1);
 }
 
@@ -501,7 +503,7 @@ void CmdPersist(CommandContext& ctx) {
   Entry* e = ctx.db.FindForWrite(key);
   if (e == nullptr || !e->has_expire()) return ctx.reply.Integer(0);
   ctx.db.SetExpire(e, -1);
-  ctx.db.Modified(key);
+  ctx.db.Modified(key, {kNotifyGeneric, "persist"});
   ctx.reply.Integer(1);
 }
 

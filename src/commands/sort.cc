@@ -272,10 +272,10 @@ void Sort(CommandContext& ctx, bool read_only) {
     }
   }
   if (output_len > 0) {
-    ctx.db.SetObject(*o.store, ObjType::kList, list.release());
+    ctx.db.SetObject(*o.store, ObjType::kList, list.release(), {kNotifyList, "sortstore"});
     ctx.db.engine().AddDirty(output_len - 1);
   } else {
-    ctx.db.Delete(*o.store);
+    ctx.db.Delete(*o.store, {kNotifyGeneric, "del"});
   }
   ctx.reply.Integer(output_len);
 }

@@ -129,15 +129,23 @@ bool EntryInt(const Entry* e, int64_t* v) {
   return ParseInt64(s, v);
 }
 
+// Redis's event names for the string writes.
+constexpr KeyEvent kSetEvent{kNotifyString, "set"};
+constexpr KeyEvent kExpireEvent{kNotifyGeneric, "expire"};
+constexpr KeyEvent kPersistEvent{kNotifyGeneric, "persist"};
+constexpr KeyEvent kDelEvent{kNotifyGeneric, "del"};
+
+// INCR/DECR/INCRBY/DECRBY all announce "incrby", as in Redis.
 void SetInt(CommandContext& ctx, std::string_view key, Entry* e, int64_t v) {
+  constexpr KeyEvent kIncrBy{kNotifyString, "incrby"};
   char buf[24];
   int len = FormatInt64(v, buf);
   std::string_view text(buf, len);
   if (e != nullptr) {
     ctx.db.UpdateString(e, text);
-    ctx.db.Modified(key);
+    ctx.db.Modified(key, kIncrBy);
   } else {
-    ctx.db.SetString(key, text, ExpireMode::kClear);
+    ctx.db.SetString(key, text, ExpireMode::kClear, -1, kIncrBy);
   }
 }
 
@@ -178,13 +186,14 @@ void CmdSet(CommandContext& ctx) {
   }
   ExpireMode mode =
       at >= 0 ? ExpireMode::kSet : ((a.flags & kKeepTtl) ? ExpireMode::kKeep : ExpireMode::kClear);
-  ctx.db.SetString(key, ctx.arg(2), mode, at);
+  ctx.db.SetString(key, ctx.arg(2), mode, at, kSetEvent);
+  if (at >= 0) ctx.db.Notify(key, kExpireEvent);
   if (!(a.flags & kGet)) ctx.reply.Ok();
 }
 
 void CmdSetNx(CommandContext& ctx) {
   if (ctx.db.FindForWrite(ctx.arg(1)) != nullptr) return ctx.reply.Integer(0);
-  ctx.db.SetString(ctx.arg(1), ctx.arg(2), ExpireMode::kClear);
+  ctx.db.SetString(ctx.arg(1), ctx.arg(2), ExpireMode::kClear, -1, kSetEvent);
   ctx.reply.Integer(1);
 }
 
@@ -192,7 +201,8 @@ void CmdSetNx(CommandContext& ctx) {
 void SetExGeneric(CommandContext& ctx, bool seconds) {
   int64_t at;
   if (!ExpireAtMs(ctx, ctx.arg(2), seconds, true, &at)) return;
-  ctx.db.SetString(ctx.arg(1), ctx.arg(3), ExpireMode::kSet, at);
+  ctx.db.SetString(ctx.arg(1), ctx.arg(3), ExpireMode::kSet, at, kSetEvent);
+  ctx.db.Notify(ctx.arg(1), kExpireEvent);
   ctx.reply.Ok();
 }
 void CmdSetEx(CommandContext& ctx) { SetExGeneric(ctx, true); }
@@ -206,7 +216,7 @@ void CmdGetSet(CommandContext& ctx) {
   } else {
     ctx.reply.Bulk(e->value());
   }
-  ctx.db.SetString(ctx.arg(1), ctx.arg(2), ExpireMode::kClear);
+  ctx.db.SetString(ctx.arg(1), ctx.arg(2), ExpireMode::kClear, -1, kSetEvent);
 }
 
 void CmdGetDel(CommandContext& ctx) {
@@ -214,7 +224,7 @@ void CmdGetDel(CommandContext& ctx) {
   if (!CheckType(ctx, e, ObjType::kString)) return;
   if (e == nullptr) return ctx.reply.Null();
   ctx.reply.Bulk(e->value());
-  ctx.db.Delete(ctx.arg(1));
+  ctx.db.Delete(ctx.arg(1), kDelEvent);
 }
 
 void CmdGetEx(CommandContext& ctx) {
@@ -232,14 +242,14 @@ void CmdGetEx(CommandContext& ctx) {
   if (at >= 0) {
     if (at <= ctx.db.now_ms()) {
       // A time in the past deletes the key, as Redis does (it propagates a DEL).
-      ctx.db.Delete(key);
+      ctx.db.Delete(key, kDelEvent);
     } else {
       ctx.db.SetExpire(e, at);
-      ctx.db.Modified(key);
+      ctx.db.Modified(key, kExpireEvent);
     }
   } else if ((a.flags & kPersist) && e->has_expire()) {
     ctx.db.SetExpire(e, -1);
-    ctx.db.Modified(key);
+    ctx.db.Modified(key, kPersistEvent);
   }
 }
 
@@ -261,7 +271,7 @@ void CmdMSet(CommandContext& ctx) {
     return;
   }
   for (size_t i = 1; i < ctx.argc(); i += 2) {
-    ctx.db.SetString(ctx.arg(i), ctx.arg(i + 1), ExpireMode::kClear);
+    ctx.db.SetString(ctx.arg(i), ctx.arg(i + 1), ExpireMode::kClear, -1, kSetEvent);
   }
   ctx.reply.Ok();
 }
@@ -275,7 +285,7 @@ void CmdMSetNx(CommandContext& ctx) {
     if (ctx.db.FindForWrite(ctx.arg(i)) != nullptr) return ctx.reply.Integer(0);
   }
   for (size_t i = 1; i < ctx.argc(); i += 2) {
-    ctx.db.SetString(ctx.arg(i), ctx.arg(i + 1), ExpireMode::kClear);
+    ctx.db.SetString(ctx.arg(i), ctx.arg(i + 1), ExpireMode::kClear, -1, kSetEvent);
   }
   ctx.reply.Integer(1);
 }
@@ -284,8 +294,9 @@ void CmdAppend(CommandContext& ctx) {
   std::string_view key = ctx.arg(1), tail = ctx.arg(2);
   Entry* e = ctx.db.FindForWrite(key);
   if (!CheckType(ctx, e, ObjType::kString)) return;
+  constexpr KeyEvent kAppend{kNotifyString, "append"};
   if (e == nullptr) {
-    e = ctx.db.SetString(key, tail, ExpireMode::kClear);
+    e = ctx.db.SetString(key, tail, ExpireMode::kClear, -1, kAppend);
     return ctx.reply.Integer(e->val_len);
   }
   size_t old_len = e->val_len;
@@ -295,7 +306,7 @@ void CmdAppend(CommandContext& ctx) {
   e = ctx.db.ResizeString(e, old_len + tail.size());
   std::memcpy(e->val_data() + old_len, tail.data(), tail.size());
   e->encoding = engine::Encoding::kRaw;
-  ctx.db.Modified(key);
+  ctx.db.Modified(key, kAppend);
   ctx.reply.Integer(e->val_len);
 }
 
@@ -341,12 +352,13 @@ void CmdIncrByFloat(CommandContext& ctx) {
   long double result = v + by;
   if (std::isnan(result) || std::isinf(result)) return ctx.reply.Error(errors::kIncrFloatNan);
   std::string text = FormatLongDouble(result);
+  constexpr KeyEvent kIncrByFloat{kNotifyString, "incrbyfloat"};
   Entry* stored;
   if (e != nullptr) {
     stored = ctx.db.UpdateString(e, text);
-    ctx.db.Modified(key);
+    ctx.db.Modified(key, kIncrByFloat);
   } else {
-    stored = ctx.db.SetString(key, text, ExpireMode::kClear);
+    stored = ctx.db.SetString(key, text, ExpireMode::kClear, -1, kIncrByFloat);
   }
   // Redis stores the formatted result as a plain string object without trying the integer
   // encoding, so "3" after INCRBYFLOAT is embstr (refcount 1), not a shared integer.
@@ -367,14 +379,21 @@ void CmdSetRange(CommandContext& ctx) {
     return ctx.reply.Error(errors::kStringTooLong);
   }
   size_t new_len = std::max(old_len, static_cast<size_t>(offset) + value.size());
-  if (e == nullptr) e = ctx.db.SetString(key, "", ExpireMode::kClear);
+  constexpr KeyEvent kSetRange{kNotifyString, "setrange"};
+  // A created key is recorded once, by SetString ("new"); "setrange" follows it, as in Redis.
+  const bool created = e == nullptr;
+  if (created) e = ctx.db.SetString(key, "", ExpireMode::kClear, -1, KeyEvent{});
   e = ctx.db.ResizeString(e, new_len);
   if (static_cast<size_t>(offset) > old_len) {
     std::memset(e->val_data() + old_len, 0, offset - old_len);
   }
   std::memcpy(e->val_data() + offset, value.data(), value.size());
   e->encoding = engine::Encoding::kRaw;
-  ctx.db.Modified(key);
+  if (created) {
+    ctx.db.Notify(key, kSetRange);
+  } else {
+    ctx.db.Modified(key, kSetRange);
+  }
   ctx.reply.Integer(static_cast<int64_t>(new_len));
 }
 

@@ -298,10 +298,21 @@ Entry* DbView::FindQuiet(std::string_view key) {
 
 Entry* DbView::Peek(std::string_view key) { return Table(key).keys.Find(key); }
 
+Entry* DbView::FindToReplace(DbTable& t, int shard, std::string_view key) {
+  Entry* old = t.keys.Find(key);
+  // As Redis's setKey (lookupKeyWrite): a key that has expired is deleted ("expired") before
+  // the new value is added ("new"). While expiry is paused it stays and is overwritten.
+  if (old != nullptr && IsExpired(old) && !engine_.expire_paused(now_ms_)) {
+    old = ExpireIfNeeded(t, shard, old);
+  }
+  return old;
+}
+
 Entry* DbView::SetString(std::string_view key, std::string_view value, ExpireMode mode,
                          int64_t expire_at_ms, const KeyEvent& event) {
-  DbTable& t = Table(key);
-  Entry* old = t.keys.Find(key);
+  int s;
+  DbTable& t = Table(key, &s);
+  Entry* old = FindToReplace(t, s, key);
   const bool created = old == nullptr || IsExpired(old);
   Encoding enc = StringEncodingFor(value);
   bool want_expire = mode == ExpireMode::kSet || (mode == ExpireMode::kKeep && old != nullptr &&
@@ -339,8 +350,9 @@ Entry* DbView::SetString(std::string_view key, std::string_view value, ExpireMod
 
 Entry* DbView::SetObject(std::string_view key, ObjType type, types::Object* obj, ExpireMode mode,
                          int64_t expire_at_ms, const KeyEvent& event) {
-  DbTable& t = Table(key);
-  Entry* old = t.keys.Find(key);
+  int s;
+  DbTable& t = Table(key, &s);
+  Entry* old = FindToReplace(t, s, key);
   const bool created = old == nullptr || IsExpired(old);
   bool want_expire = mode == ExpireMode::kSet || (mode == ExpireMode::kKeep && old != nullptr &&
                                                   old->has_expire() && !IsExpired(old));

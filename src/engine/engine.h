@@ -306,6 +306,8 @@ class DbView {
  private:
   DbTable& Table(std::string_view key, int* shard_index = nullptr);
   Entry* ExpireIfNeeded(DbTable& t, int shard, Entry* e);
+  // The entry a Set* call replaces: an expired one is deleted first (unless expiry is paused).
+  Entry* FindToReplace(DbTable& t, int shard, std::string_view key);
   void NoteReady(DbTable& t, std::string_view key);
   void DeleteEntry(DbTable& t, Entry* e);
 
