@@ -221,13 +221,13 @@ class DbView {
   // Creates or overwrites key with a string. ExpireMode kKeep keeps an existing TTL, kSet sets
   // expire_at_ms, kClear removes any TTL. Returns the entry now stored.
   Entry* SetString(std::string_view key, std::string_view value, ExpireMode mode,
-                   int64_t expire_at_ms = -1, const KeyEvent& event = KeyEvent{});
+                   int64_t expire_at_ms, const KeyEvent& event);
   // Creates or replaces key with the structure of a non-string type, taking ownership of obj.
   // ExpireMode as SetString. Returns the entry now stored.
   Entry* SetObject(std::string_view key, ObjType type, types::Object* obj, ExpireMode mode,
-                   int64_t expire_at_ms, const KeyEvent& event = KeyEvent{});
+                   int64_t expire_at_ms, const KeyEvent& event);
   Entry* SetObject(std::string_view key, ObjType type, types::Object* obj,
-                   const KeyEvent& event = KeyEvent{}) {
+                   const KeyEvent& event) {
     return SetObject(key, type, obj, ExpireMode::kClear, -1, event);
   }
   // Replaces the value of an existing string entry (keeps its TTL); returns the entry.
@@ -239,7 +239,7 @@ class DbView {
   // Deletes key, recording event ({kNotifyGeneric, "del"} for DEL; a collection a pop emptied
   // records "del" after its pop); lazy hands a big structure to the lazy-free thread (UNLINK,
   // lazyfree-*).
-  bool Delete(std::string_view key, const KeyEvent& event = KeyEvent{}, bool lazy = false);
+  bool Delete(std::string_view key, const KeyEvent& event, bool lazy = false);
   // Sets (at_ms >= 0) or removes (-1) the TTL of e; returns the (possibly moved) entry.
   Entry* SetExpire(Entry* e, int64_t at_ms);
 
@@ -253,7 +253,7 @@ class DbView {
 
   // The commit path of every write: dirtiness, WATCH invalidation, blocked-client wake-ups and
   // the keyspace notification of event (later: AOF propagation). One call per write of a key.
-  void Modified(std::string_view key, const KeyEvent& event = KeyEvent{});  // TEMP default
+  void Modified(std::string_view key, const KeyEvent& event);
   // A second event of a write already recorded (SET ... EX: "set" then "expire"; a pop that
   // emptied its key: "lpop" then "del"): notified only, not counted again.
   void Notify(std::string_view key, const KeyEvent& event) {

@@ -10,6 +10,12 @@
 #include "common/numbers.h"
 #include "engine/engine.h"
 
+namespace {
+// The events the tests' writes record (Redis's names for SET and DEL).
+const weir::KeyEvent kSetEvent{weir::kNotifyString, "set"};
+const weir::KeyEvent kDelEvent{weir::kNotifyGeneric, "del"};
+}  // namespace
+
 namespace weir::engine {
 namespace {
 
@@ -27,7 +33,7 @@ int64_t Balance(DbView& db, const std::string& key) {
 }
 
 void Store(DbView& db, const std::string& key, int64_t v) {
-  db.SetString(key, std::to_string(v), ExpireMode::kClear);
+  db.SetString(key, std::to_string(v), ExpireMode::kClear, -1, kSetEvent);
 }
 
 // Transfers between accounts that live on different shards: if two commands could interleave
@@ -98,7 +104,7 @@ TEST(Concurrency, WatchSeesWritesFromOtherThreads) {
     LockSet locks(engine);
     locks.AddKey("w");
     locks.Lock();
-    DbView(engine, 0, NowMs()).SetString("w", "x", ExpireMode::kClear);
+    DbView(engine, 0, NowMs()).SetString("w", "x", ExpireMode::kClear, -1, kSetEvent);
   });
   writer.join();
   EXPECT_TRUE(client.dirty.load());

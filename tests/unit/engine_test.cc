@@ -12,6 +12,12 @@
 
 #include "engine/table.h"
 
+namespace {
+// The events the tests' writes record (Redis's names for SET and DEL).
+const weir::KeyEvent kSetEvent{weir::kNotifyString, "set"};
+const weir::KeyEvent kDelEvent{weir::kNotifyGeneric, "del"};
+}  // namespace
+
 namespace weir::engine {
 namespace {
 
@@ -76,9 +82,9 @@ TEST(Engine, SetGetDeleteAndExpiry) {
   locks.Lock();
   int64_t now = NowMs();
   DbView db(engine, 0, now);
-  db.SetString("a", "1", ExpireMode::kClear);
-  db.SetString("b", "2", ExpireMode::kSet, now + 100000);
-  db.SetString("c", "3", ExpireMode::kSet, now - 1);  // already expired
+  db.SetString("a", "1", ExpireMode::kClear, -1, kSetEvent);
+  db.SetString("b", "2", ExpireMode::kSet, now + 100000, kSetEvent);
+  db.SetString("c", "3", ExpireMode::kSet, now - 1, kSetEvent);  // already expired
   EXPECT_EQ(engine.KeyCount(0), 3);
   EXPECT_EQ(engine.ExpiresCount(0), 2);
   ASSERT_NE(db.Find("a"), nullptr);
@@ -87,13 +93,13 @@ TEST(Engine, SetGetDeleteAndExpiry) {
   EXPECT_EQ(db.Find("c"), nullptr);  // lazily expired
   EXPECT_EQ(engine.KeyCount(0), 2);
   // KEEPTTL keeps, a plain SET clears.
-  db.SetString("b", "22", ExpireMode::kKeep);
+  db.SetString("b", "22", ExpireMode::kKeep, -1, kSetEvent);
   EXPECT_EQ(db.Find("b")->expire_at(), now + 100000);
-  db.SetString("b", "222", ExpireMode::kClear);
+  db.SetString("b", "222", ExpireMode::kClear, -1, kSetEvent);
   EXPECT_EQ(db.Find("b")->expire_at(), -1);
   EXPECT_EQ(engine.ExpiresCount(0), 0);
-  EXPECT_TRUE(db.Delete("a"));
-  EXPECT_FALSE(db.Delete("a"));
+  EXPECT_TRUE(db.Delete("a", kDelEvent));
+  EXPECT_FALSE(db.Delete("a", kDelEvent));
   // Other databases are separate.
   EXPECT_EQ(db.WithDb(1).Find("b"), nullptr);
 }
@@ -107,9 +113,9 @@ TEST(Engine, ActiveExpiryRemovesExpiredKeysWithoutReads) {
     locks.Lock();
     DbView db(engine, 0, now);
     for (int i = 0; i < 20000; ++i) {
-      db.SetString("k" + std::to_string(i), "v", ExpireMode::kSet, now - 1);
+      db.SetString("k" + std::to_string(i), "v", ExpireMode::kSet, now - 1, kSetEvent);
     }
-    for (int i = 0; i < 100; ++i) db.SetString("live" + std::to_string(i), "v", ExpireMode::kClear);
+    for (int i = 0; i < 100; ++i) db.SetString("live" + std::to_string(i), "v", ExpireMode::kClear, -1, kSetEvent);
   }
   auto key_count = [&engine] {
     LockSet locks(engine);
@@ -134,7 +140,7 @@ TEST(Engine, ValueGrowthKeepsExpiryIndexConsistent) {
   locks.Lock();
   int64_t now = NowMs();
   DbView db(engine, 0, now);
-  Entry* e = db.SetString("k", "x", ExpireMode::kSet, now + 5000);
+  Entry* e = db.SetString("k", "x", ExpireMode::kSet, now + 5000, kSetEvent);
   for (int i = 0; i < 10; ++i) e = db.ResizeString(e, e->val_len * 2 + 100);
   EXPECT_EQ(db.Find("k"), e);
   e = db.SetExpire(e, -1);
@@ -150,11 +156,11 @@ TEST(Engine, OverwriteReusesOnlySnugAllocations) {
   locks.AddAll();
   locks.Lock();
   DbView db(engine, 0, NowMs());
-  Entry* a = db.SetString("k", "12345678", ExpireMode::kClear);
-  Entry* b = db.SetString("k", "abcdefgh", ExpireMode::kClear);
+  Entry* a = db.SetString("k", "12345678", ExpireMode::kClear, -1, kSetEvent);
+  Entry* b = db.SetString("k", "abcdefgh", ExpireMode::kClear, -1, kSetEvent);
   EXPECT_EQ(a, b);  // same size: overwritten in place, nothing allocated
-  db.SetString("k", std::string(1024, 'x'), ExpireMode::kClear);
-  Entry* small = db.SetString("k", "abc", ExpireMode::kClear);
+  db.SetString("k", std::string(1024, 'x'), ExpireMode::kClear, -1, kSetEvent);
+  Entry* small = db.SetString("k", "abc", ExpireMode::kClear, -1, kSetEvent);
   // A 3-byte value must not keep the 1 KiB allocation of the value it replaced.
   EXPECT_LT(small->ValueCapacity(), 64u);
   EXPECT_EQ(db.Find("k")->value(), "abc");
@@ -168,9 +174,9 @@ TEST(Engine, WatchIsInvalidatedByWrites) {
   DbView db(engine, 0, NowMs());
   WatchClient client;
   db.Watch("w", &client);
-  db.SetString("other", "1", ExpireMode::kClear);
+  db.SetString("other", "1", ExpireMode::kClear, -1, kSetEvent);
   EXPECT_FALSE(client.dirty.load());
-  db.SetString("w", "1", ExpireMode::kClear);
+  db.SetString("w", "1", ExpireMode::kClear, -1, kSetEvent);
   EXPECT_TRUE(client.dirty.load());
   db.Unwatch("w", &client);
 }
@@ -187,13 +193,13 @@ TEST(Engine, WritesToWaitedKeysAreListedReadyOnceInOrder) {
   w->keys = {"a", "b"};
   db.AddWaiter("a", w);
   db.AddWaiter("b", w);
-  db.SetString("unwaited", "1", ExpireMode::kClear);
+  db.SetString("unwaited", "1", ExpireMode::kClear, -1, kSetEvent);
   EXPECT_TRUE(ready.empty());
-  db.SetString("b", "1", ExpireMode::kClear);
-  db.SetString("a", "1", ExpireMode::kClear);
-  db.SetString("b", "2", ExpireMode::kClear);
+  db.SetString("b", "1", ExpireMode::kClear, -1, kSetEvent);
+  db.SetString("a", "1", ExpireMode::kClear, -1, kSetEvent);
+  db.SetString("b", "2", ExpireMode::kClear, -1, kSetEvent);
   // The same key in another database is another key.
-  db.WithDb(1).SetString("a", "1", ExpireMode::kClear);
+  db.WithDb(1).SetString("a", "1", ExpireMode::kClear, -1, kSetEvent);
   ASSERT_EQ(ready.size(), 2u);
   EXPECT_EQ(ready[0].key, "b");
   EXPECT_EQ(ready[1].key, "a");
