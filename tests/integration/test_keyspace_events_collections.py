@@ -743,9 +743,10 @@ def test_several_blocked_clients_served_by_one_push(r, raw, listen):
     """Several blocked clients served one after another by one push, in FIFO order."""
     lst = listen("KEA")
     clients = [raw() for _ in range(3)]
-    for cl in clients:
+    # One at a time: clients on different threads would otherwise queue in any order.
+    for n, cl in enumerate(clients, 1):
         cl.send_command("BLPOP", "l", 0)
-    wait_until(lambda: blocked_clients(r) == 3, msg="three blocked clients")
+        wait_until(lambda: blocked_clients(r) == n, msg=f"{n} blocked clients")
     lst.take()
     r.rpush("l", "a", "b", "c", "d")
     replies = [cl.read() for cl in clients]
