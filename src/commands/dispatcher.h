@@ -13,6 +13,7 @@
 #include "commands/scripting.h"
 #include "pubsub/broker.h"
 #include "pubsub/keyspace_notifier.h"
+#include "pubsub/tracking.h"
 
 namespace weir::commands {
 
@@ -51,6 +52,9 @@ class Dispatcher {
   ServerApi& server() { return server_; }
   ScriptingState& scripting() { return scripting_; }
   pubsub::Broker& broker() { return broker_; }
+  pubsub::Tracker& tracker() { return tracker_; }
+  // tracking-table-max-keys, from the server's periodic tick (no current client).
+  void LimitTrackingTable();
 
   // Client pause state, shared by every event loop.
   void SetPause(int64_t until_ms, bool writes_only);
@@ -75,6 +79,11 @@ class Dispatcher {
   // A protected command (DEBUG, MODULE LOAD...) is allowed by its enable-*-command directive.
   bool ProtectedAllowed(const CommandSpec& spec, const Session& session);
 
+  // After a read-only command: the keys it read are remembered for the tracking client it ran
+  // for (the script's or transaction's caller too).
+  void RememberTrackedKeys(const CommandSpec& spec, ArgList args);
+  int64_t TrackingMaxKeys();
+
   void Reject(Session& session, protocol::ReplyBuilder& reply, const CommandSpec* spec,
               std::string_view error);
 
@@ -83,6 +92,7 @@ class Dispatcher {
   ScriptingState scripting_;
   pubsub::Broker broker_;
   pubsub::KeyspaceNotifier notifier_;
+  pubsub::Tracker tracker_;
   std::atomic<int64_t> pause_until_ms_{0};
   std::atomic<bool> pause_writes_only_{false};
   enum Counter { kTotalCommands = 0, kRejectedCommands = 1 };

@@ -82,5 +82,6 @@ void RegisterReplicationCommands(CommandRegistry& r);
 void RegisterClusterCommands(CommandRegistry& r);
 void RegisterModuleCommands(CommandRegistry& r);
 void RegisterPubSubCommands(CommandRegistry& r);
+void RegisterTrackingCommands(CommandRegistry& r);
 
 }  // namespace weir::commands

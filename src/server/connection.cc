@@ -63,6 +63,7 @@ void Connection::Close() {
     server_.CountBlocked(-1);
   }
   server_.dispatcher().broker().UnsubscribeAll(this);
+  if (session_.tracking != 0) server_.dispatcher().tracker().Disable(id());
   loop_.Remove(fd_);
   server_.Unregister(this);
   loop_.AfterBatch([this] { delete this; });

@@ -79,6 +79,16 @@ Server::Server(Config& config) : config_(config) {
     loops_.push_back(std::make_unique<EventLoop>(i));
     inboxes_.push_back(std::make_unique<Inbox>());
   }
+  // BCAST invalidations are sent once per event-loop batch of the writing thread.
+  dispatcher_->tracker().SetBatchScheduler([this](std::function<void()> fn) {
+    for (auto& l : loops_) {
+      if (l->on_loop_thread()) {
+        l->AfterBatch(std::move(fn));
+        return true;
+      }
+    }
+    return false;
+  });
   query_buffer_limit_ = &config_.Numeric("client-query-buffer-limit");
   max_bulk_len_ = &config_.Numeric("proto-max-bulk-len");
   start_ms_ = engine::NowMs();
@@ -266,7 +276,10 @@ void Server::Tick(EventLoop& loop) {
     // An expired stream ends the XREADGROUP waits on it (they reply NOGROUP), as in Redis.
     commands::ServePendingReadyKeys(*dispatcher_);
   }
-  if (loop.index() == 0) mem::SamplePeak();
+  if (loop.index() == 0) {
+    mem::SamplePeak();
+    dispatcher_->LimitTrackingTable();
+  }
 
   int64_t idle = config_.Int("timeout");
   bool pause_over = now >= dispatcher_->pause_end_ms();
@@ -325,6 +338,11 @@ std::string Server::ClientLine(const Connection& c) {
     std::lock_guard lock(blocked_mu_);
     if (blocked_.contains(s.id)) flags += 'b';
   }
+  pubsub::Tracker::ClientInfo tracking;
+  bool tracks = dispatcher_->tracker().Info(s.id, &tracking);
+  if (tracks) flags += 't';
+  if (tracks && (tracking.flags & pubsub::kTrackingBrokenRedir)) flags += 'R';
+  if (tracks && (tracking.flags & pubsub::kTrackingBcast)) flags += 'B';
   if (f & commands::Session::kShowDirtyCas) flags += 'd';
   if (c.laddr() == unix_path_ && !unix_path_.empty()) flags += 'U';
   if (f & commands::Session::kShowNoEvict) flags += 'e';
@@ -343,11 +361,12 @@ std::string Server::ClientLine(const Connection& c) {
   return absl::StrFormat(
       "id=%d addr=%s laddr=%s fd=%d name=%s age=%d idle=%d flags=%s db=%d sub=0 psub=0 ssub=0 "
       "multi=%d qbuf=%d qbuf-free=%d argv-mem=0 multi-mem=0 rbs=16384 rbp=0 obl=0 oll=0 omem=%d "
-      "tot-mem=%d events=r cmd=%s user=%s redir=-1 resp=%d lib-name=%s lib-ver=%s",
+      "tot-mem=%d events=r cmd=%s user=%s redir=%d resp=%d lib-name=%s lib-ver=%s",
       s.id, c.addr(), c.laddr(), c.fd(), name, (now - c.created_ms()) / 1000,
       (now - c.last_interaction_ms()) / 1000, flags, s.shown_db.load(), s.shown_multi_count.load(),
       qbuf, qbuf > 0 ? 16384 - (qbuf % 16384) : 0, c.output_bytes(),
-      16384 + qbuf + c.output_bytes(), last ? last->FullName() : "NULL", user, s.shown_resp.load(),
+      16384 + qbuf + c.output_bytes(), last ? last->FullName() : "NULL", user,
+      tracks ? static_cast<int64_t>(tracking.redirect) : -1, s.shown_resp.load(),
       lib_name, lib_ver);
 }
 
@@ -458,6 +477,16 @@ void Server::DrainMessages(int loop) {
     // A client that left meanwhile loses its messages, as a disconnected subscriber does.
     if (it != in.clients.end()) it->second->Push(frame);
   }
+}
+
+bool Server::WithClient(uint64_t id,
+                        const std::function<void(pubsub::Subscriber&, const commands::Session&)>& fn) {
+  // Under the registry lock: a connection unregisters (on its own thread) before it is freed.
+  std::lock_guard lock(clients_mu_);
+  auto it = clients_.find(id);
+  if (it == clients_.end() || it->second->closing()) return false;
+  fn(*it->second, it->second->session());
+  return true;
 }
 
 Connection* Server::FindClient(uint64_t id) {
@@ -608,7 +637,8 @@ void Server::AppendInfo(std::string_view section, std::string* out) {
               "cluster_connections:0\r\n", "maxclients:", config_.Int("maxclients"), "\r\n",
               "client_recent_max_input_buffer:0\r\nclient_recent_max_output_buffer:0\r\n",
               "blocked_clients:", blocked_clients_.load(),
-              "\r\ntracking_clients:0\r\nclients_in_timeout_table:0\r\n",
+              "\r\ntracking_clients:", dispatcher_->tracker().tracking_clients(),
+              "\r\nclients_in_timeout_table:0\r\n",
               "total_blocking_keys:", blocking.keys,
               "\r\ntotal_blocking_keys_on_nokey:", blocking.keys_on_nokey, "\r\n");
   } else if (section == "persistence") {
@@ -657,7 +687,9 @@ void Server::AppendInfo(std::string_view section, std::string* out) {
         "slave_expires_tracked_keys:0\r\nactive_defrag_hits:0\r\nactive_defrag_misses:0\r\n",
         "active_defrag_key_hits:0\r\nactive_defrag_key_misses:0\r\n",
         "total_active_defrag_time:0\r\ncurrent_active_defrag_time:0\r\n",
-        "tracking_total_keys:0\r\ntracking_total_items:0\r\ntracking_total_prefixes:0\r\n",
+        "tracking_total_keys:", dispatcher_->tracker().total_keys(), "\r\n",
+        "tracking_total_items:", dispatcher_->tracker().total_items(), "\r\n",
+        "tracking_total_prefixes:", dispatcher_->tracker().total_prefixes(), "\r\n",
         "unexpected_error_replies:0\r\n", "total_error_replies:", errors, "\r\n",
         "dump_payload_sanitizations:0\r\n",
         "total_reads_processed:0\r\ntotal_writes_processed:0\r\n",
