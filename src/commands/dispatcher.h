@@ -55,6 +55,9 @@ class Dispatcher {
   pubsub::Tracker& tracker() { return tracker_; }
   // tracking-table-max-keys, from the server's periodic tick (no current client).
   void LimitTrackingTable();
+  // DEBUG PAUSE-CRON: the periodic tick does nothing while set.
+  bool cron_paused() const { return cron_paused_.load(std::memory_order_relaxed); }
+  void set_cron_paused(bool v) { cron_paused_.store(v, std::memory_order_relaxed); }
 
   // Client pause state, shared by every event loop.
   void SetPause(int64_t until_ms, bool writes_only);
@@ -95,6 +98,7 @@ class Dispatcher {
   pubsub::Tracker tracker_;
   std::atomic<int64_t> pause_until_ms_{0};
   std::atomic<bool> pause_writes_only_{false};
+  std::atomic<bool> cron_paused_{false};
   enum Counter { kTotalCommands = 0, kRejectedCommands = 1 };
   PerThreadCounters<2> counters_;
   std::mutex error_mu_;

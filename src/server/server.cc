@@ -265,6 +265,7 @@ void Server::Unregister(Connection* c) {
 }
 
 void Server::Tick(EventLoop& loop) {
+  if (dispatcher_->cron_paused()) return;  // DEBUG PAUSE-CRON 1
   int64_t now = engine::NowMs();
   int hz = static_cast<int>(std::clamp<int64_t>(config_.Int("hz"), 1, 500));
   int effort = static_cast<int>(std::clamp<int64_t>(config_.Int("active-expire-effort"), 1, 10));
