@@ -284,8 +284,9 @@ class DbView {
   // A detached deep copy of e (its structure too), without TTL.
   Entry* Clone(const Entry* e);
 
-  // The commit path of every write: dirtiness, WATCH invalidation, blocked-client wake-ups and
-  // the keyspace notification of event (later: AOF propagation). One call per write of a key.
+  // The commit path of every write: dirtiness, WATCH invalidation, blocked-client wake-ups, the
+  // keyspace notification of event and client-side caching's invalidation (later: AOF
+  // propagation). One call per write of a key.
   void Modified(std::string_view key, const KeyEvent& event = KeyEvent{});  // TEMP default
   // A second event of a write already recorded (SET ... EX: "set" then "expire"; a pop that
   // emptied its key: "lpop" then "del"): notified only, not counted again.
