@@ -82,6 +82,25 @@ STREAM_GROUP_SECONDS = (6.0, 2.0)  # (full, quick)
 STREAMLOAD_ARGS = ["-c", "5", "-b", "50", "-n", "100", "-B", "1000", "-m", "100000", "-w", "20000"]
 DEFAULT_STREAMLOAD = "build/bench/streamload"
 
+# Pub/Sub rows, run by bench/pubsubload (C, hiredis; bench.sh builds it): one publisher
+# pipelining PUBLISH (50 a write, at most 100,000 deliveries outstanding) and 50 subscriber
+# connections, all on one epoll thread. Each row: (name, pubsubload arguments, rate). The
+# 1000-channel rows split the subscribers into 10 groups of 5: subscriber i listens to the
+# 100 channels j with j % 10 == i % 10 (SUBSCRIBE of all 100, or one PSUBSCRIBE bench:ch:*<d>),
+# so each message reaches 5 subscribers; the 1-channel rows reach all 50.
+PUBSUB_SUBSCRIBERS = 50
+PUBSUB_TESTS = (
+    ("pubsub 1 ch x50 max", ["-C", "1", "-g", "1"], 0),
+    ("pubsub 1000 ch x5 max", ["-C", "1000", "-g", "10"], 0),
+    ("pubsub PSUB 1 ch x50 max", ["-C", "1", "-g", "1", "-P"], 0),
+    ("pubsub PSUB 1000 ch x5 max", ["-C", "1000", "-g", "10", "-P"], 0),
+    ("pubsub 1 ch x50 10k/s", ["-C", "1", "-g", "1"], 10000),
+    ("pubsub 1000 ch x5 10k/s", ["-C", "1000", "-g", "10"], 10000),
+)
+PUBSUB_ARGS = ["-c", str(PUBSUB_SUBSCRIBERS), "-b", "50", "-w", "100000", "-d", "32"]
+PUBSUB_SECONDS = (5.0, 2.0)  # (full, quick)
+DEFAULT_PUBSUBLOAD = "build/bench/pubsubload"
+
 # Script rows: EVALSHA as redis-benchmark custom commands, of scripts that each server gets by
 # SCRIPT LOAD before the group (every round, after FLUSHALL). A server without scripting fails
 # SCRIPT LOAD and then these rows (FAIL), and only these.
@@ -134,7 +153,7 @@ GEO_SEARCH_REQUESTS = (200000, 50000)  # (full, quick), at -P 16
 
 MEMORY_TTL = 86400
 FAMILIES = ("string", "list", "set", "hash", "zset", "stream", "hyperloglog", "script",
-            "bullmq", "geo")
+            "bullmq", "geo", "pubsub")
 
 
 def log(msg):
@@ -692,6 +711,44 @@ def run_streamload(server, test, streamload, client_cpu):
     }
 
 
+def run_pubsubload(server, test, pubsubload, client_cpu):
+    """One bench/pubsubload run: deliveries (messages x receivers) per second, publish-to-receipt
+    latency, deliveries per server-CPU-second."""
+    if not (os.path.isfile(pubsubload) and os.access(pubsubload, os.X_OK)):
+        raise BenchError("%s is not built (bench/bench.sh builds it; needs libhiredis-dev)"
+                         % pubsubload)
+    argv = (["taskset", "-c", str(client_cpu), pubsubload, "-h", "127.0.0.1",
+             "-p", str(server.port), "-s", "%.2f" % test["seconds"], "-r", str(test["rate"])]
+            + PUBSUB_ARGS + test["args"])
+    timeout = test["seconds"] + 40  # it drains for up to 10 s
+    cpu0 = server.cpu_ns()
+    t0 = time.monotonic()
+    rc, out, err = run_client(server, argv, "pubsubload %s" % test["name"], timeout)
+    wall = time.monotonic() - t0
+    cpu1 = server.cpu_ns()
+    try:
+        res = json.loads(out.decode(errors="replace").strip().splitlines()[-1])
+    except (ValueError, IndexError):
+        raise BenchError("pubsubload against %s failed (rc %d): %s"
+                         % (server.name, rc, err.decode(errors="replace")[-1500:]))
+    if not res["ok"]:
+        raise BenchError("pubsubload against %s: %s" % (server.name, res["error"]))
+    cpu_s = (cpu1 - cpu0) / 1e9
+    return {
+        "ops": res["deliveries_per_s"],
+        "p50_ms": res["p50_ms"],
+        "p99_ms": res["p99_ms"],
+        "cpu_s": cpu_s,
+        "ops_per_cpu_s": res["deliveries"] / cpu_s if cpu_s > 0 else None,
+        "wall_s": wall,
+        "published": res["published"],
+        "deliveries": res["deliveries"],
+        "messages_per_s": res["messages_per_s"],
+        "max_ms": res["max_ms"],
+        "client_cpu_s": res["client_cpu_s"],
+    }
+
+
 # ---------------------------------------------------------------------------------------------
 # Reporting.
 
@@ -772,6 +829,9 @@ def parse_args():
     p.add_argument("--streamload", default=env("STREAMLOAD", DEFAULT_STREAMLOAD),
                    help="the stream consumer-group load generator (env STREAMLOAD, default %s; "
                    "bench.sh builds it)" % DEFAULT_STREAMLOAD)
+    p.add_argument("--pubsubload", default=env("PUBSUBLOAD", DEFAULT_PUBSUBLOAD),
+                   help="the Pub/Sub load generator (env PUBSUBLOAD, default %s; bench.sh "
+                   "builds it)" % DEFAULT_PUBSUBLOAD)
     p.add_argument("--only", default=env("BENCH_ONLY", ""),
                    help="comma-separated families whose rows to run: %s (env BENCH_ONLY; "
                    "default all)" % ",".join(FAMILIES))
@@ -790,6 +850,8 @@ def parse_args():
             p.error("--only: unknown family %r (families: %s)" % (f, ", ".join(FAMILIES)))
     if not os.path.isabs(a.streamload):
         a.streamload = os.path.join(REPO, a.streamload)
+    if not os.path.isabs(a.pubsubload):
+        a.pubsubload = os.path.join(REPO, a.pubsubload)
     if a.rounds is None:
         a.rounds = int(env("BENCH_ROUNDS", "3" if a.quick else "5"))
     if a.rounds < 1:
@@ -819,6 +881,10 @@ def check_environment(args):
             and not (os.path.isfile(args.streamload) and os.access(args.streamload, os.X_OK))):
         log("warning: %s is not built (bench/bench.sh builds it; needs libhiredis-dev): "
             "the stream group rows will fail" % args.streamload)
+    if (not args.no_throughput and "pubsub" in args.only
+            and not (os.path.isfile(args.pubsubload) and os.access(args.pubsubload, os.X_OK))):
+        log("warning: %s is not built (bench/bench.sh builds it; needs libhiredis-dev): "
+            "the pubsub rows will fail" % args.pubsubload)
     if not args.no_throughput and "bullmq" in args.only and bullmq_missing():
         log("warning: %s: the BullMQ rows will fail" % bullmq_missing())
     # Fail early and clearly when a server binary is missing.
@@ -870,6 +936,10 @@ def make_tests(args):
                            "BYRADIUS", str(GEO_RADIUS_M), "m"],
                   "size": 3, "pipeline": TYPE_PIPELINE, "requests": count(GEO_SEARCH_REQUESTS),
                   "needs_points": points})
+    ps_seconds = PUBSUB_SECONDS[1 if args.quick else 0] * args.scale
+    for name, ps_args, rate in PUBSUB_TESTS:
+        tests.append({"name": name, "family": "pubsub", "kind": "pubsubload", "setup": None,
+                      "args": ps_args, "rate": rate, "seconds": ps_seconds})
     jobs = count(BULLMQ_JOBS)
     # The worker row has no latency: "-" in the table (the addBulk row's is per addBulk call).
     tests.append({"name": "BullMQ addBulk %s" % fmt_count(jobs), "family": "bullmq",
@@ -956,6 +1026,8 @@ def throughput(args, servers, tests, workdir, results):
                     try:
                         if t["kind"] == "streamload":
                             r = run_streamload(s, t, args.streamload, args.client_cpu)
+                        elif t["kind"] == "pubsubload":
+                            r = run_pubsubload(s, t, args.pubsubload, args.client_cpu)
                         elif t["kind"] == "bullmq":
                             r = run_bullmq(s, t, args.client_cpu, args.timeout)
                         elif t["kind"] == "pipe":
@@ -980,7 +1052,7 @@ def throughput(args, servers, tests, workdir, results):
                     data[t["name"]][s.name][rnd] = r
                     rec = {"kind": "throughput", "server": s.name, "test": t["name"],
                            "round": rnd + 1, "family": t["family"]}
-                    if t["kind"] == "streamload":
+                    if t["kind"] in ("streamload", "pubsubload"):
                         rec.update({"rate": t["rate"], "seconds": t["seconds"]})
                     elif t["kind"] == "bullmq":
                         rec.update({"phase": t["phase"], "jobs": t["jobs"], "chunk": BULLMQ_CHUNK,
@@ -1139,6 +1211,13 @@ def report(args, servers, tests, data, mem, versions):
             lines.append("stream group rows: ops = stream entries delivered by XREADGROUP and "
                          "acknowledged by XACK; p50/p99 from the producer's XADD to the "
                          "consumer's receipt (bench/README.md).")
+        if any(t["kind"] == "pubsubload" for t in tests):
+            lines.append("")
+            lines.append("pubsub rows: ops = deliveries (messages x receivers, counted by the "
+                         "%d subscribers); p50/p99 from PUBLISH to the subscriber's read; "
+                         "x50 = each message reaches all 50, x5 = 1000 channels in 10 groups, "
+                         "each message reaches 5; PSUB = PSUBSCRIBE instead of SUBSCRIBE "
+                         "(bench/README.md)." % PUBSUB_SUBSCRIBERS)
         if any(t["family"] == "script" for t in tests):
             lines.append("")
             lines.append("EVALSHA rows: ops = script calls (limiter: 5 commands each; 10 HSETs: "

@@ -13,4 +13,12 @@ if [ -z "${STREAMLOAD:-}" ] && { [ ! -x "$streamload" ] || [ bench/streamload.c 
     echo "bench.sh: could not build $streamload (needs libhiredis-dev: scripts/deps.sh installs it)" >&2
 fi
 export STREAMLOAD="$streamload"
+# The Pub/Sub load generator, the same way (PUBSUBLOAD may name a prebuilt one).
+pubsubload="${PUBSUBLOAD:-build/bench/pubsubload}"
+if [ -z "${PUBSUBLOAD:-}" ] && { [ ! -x "$pubsubload" ] || [ bench/pubsubload.c -nt "$pubsubload" ]; }; then
+  mkdir -p "$(dirname "$pubsubload")"
+  "${CC:-cc}" -O2 -Wall -Wextra -std=gnu11 -o "$pubsubload" bench/pubsubload.c -lhiredis ||
+    echo "bench.sh: could not build $pubsubload (needs libhiredis-dev: scripts/deps.sh installs it)" >&2
+fi
+export PUBSUBLOAD="$pubsubload"
 exec /usr/bin/python3 bench/bench.py "$@"

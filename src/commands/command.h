@@ -149,7 +149,7 @@ struct Session {
     kShowDirtyCas = 2,
     kShowNoEvict = 4,
     kShowNoTouch = 8,
-    kShowPubSub = 16,  // subscribed to something (Redis's CLIENT_PUBSUB)
+    kShowMonitor = 16
   };
   std::atomic<int> shown_db{0};
   std::atomic<uint32_t> shown_flags{0};
@@ -190,6 +190,16 @@ struct Session {
   // Pub/Sub: the client's subscriptions and where its messages go (null for the sessions of
   // scripts and re-run blocked commands, which never subscribe).
   pubsub::Subscriber* subscriber = nullptr;
+  // MONITOR: what a monitor line names this client ("ip:port", "unix:/path"; a script's
+  // commands show "lua"), and whether it is a monitor itself (delivered to through subscriber).
+  std::string peer_id;
+  bool monitor = false;
+  // A blocked command run again: it was shown to monitors when it first ran.
+  bool rerun = false;
+  // A script run's monitor lines wait here while the run may still start over (until its
+  // first write), so an abandoned attempt shows nothing.
+  bool hold_monitor_lines = false;
+  std::string held_monitor_lines;
   // RESP2 subscribed mode: only the kSubscribedContext commands may run.
   bool subscribed_mode() const { return subscriber != nullptr && subscriber->total_count() > 0 && resp == 2; }
   // This command's reply is Pub/Sub confirmations, which CLIENT REPLY OFF/SKIP does not silence.

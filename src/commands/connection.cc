@@ -147,6 +147,10 @@ void CmdReset(CommandContext& ctx) {
     ctx.dispatcher.tracker().Disable(s.id);
     s.tracking = 0;
   }
+  if (s.monitor) {
+    ctx.dispatcher.monitors().Remove(s.subscriber);
+    s.monitor = false;
+  }
   ctx.reply.SimpleString("RESET");
 }
 

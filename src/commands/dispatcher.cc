@@ -15,8 +15,12 @@ Dispatcher::Dispatcher(CommandRegistry& registry, ServerApi& server)
       server_(server),
       notifier_(server.engine(), broker_),
       tracker_([&server](uint64_t id, const pubsub::Tracker::ClientFn& fn) {
-        return server.WithClient(id, [&fn](pubsub::Subscriber& s, const Session& session) {
-          fn(s, (session.shown_flags.load(std::memory_order_relaxed) & Session::kShowPubSub) != 0);
+        return server.WithClient(id, [&fn](pubsub::Subscriber& s, const Session&) {
+          // Subscribed to anything (Redis's CLIENT_PUBSUB), as published for other threads.
+          fn(s, s.shown_channels.load(std::memory_order_relaxed) +
+                        s.shown_patterns.load(std::memory_order_relaxed) +
+                        s.shown_shard_channels.load(std::memory_order_relaxed) >
+                    0);
         });
       }) {
   server.engine().SetKeyEventListener(&notifier_);
@@ -79,7 +83,7 @@ std::string ProtectedError(const CommandSpec& spec) {
 }  // namespace
 
 void Dispatcher::Reject(Session& session, protocol::ReplyBuilder& reply, const CommandSpec* spec,
-                        std::string_view error) {
+                        std::string_view error, ArgList args) {
   counters_.Add(kRejectedCommands, 1);
   if (spec != nullptr) spec->stats.Add(CommandStats::kRejected, 1);
   if (spec != nullptr && (spec->flags & kExecutesQueue)) {
@@ -90,6 +94,11 @@ void Dispatcher::Reject(Session& session, protocol::ReplyBuilder& reply, const C
     std::string abort = StrCat("EXECABORT Transaction discarded because of: ", error);
     reply.Error(abort);
     CountError(abort);
+    // Redis's execCommandAbort shows the EXEC to monitors, closing the MULTI they saw.
+    if (monitors_.active()) {
+      std::string_view name = spec->name;
+      FeedMonitors(session, *spec, args.empty() ? ArgList(&name, 1) : args);
+    }
     return;
   }
   reply.Error(error);
@@ -133,30 +142,35 @@ Dispatcher::Outcome Dispatcher::Execute(Session& session, ArgList args,
     return Outcome::kDone;
   }
   if (!ArityOk(*spec, args.size())) {
-    Reject(session, reply, spec, WrongArityError(spec->FullName()));
+    Reject(session, reply, spec, WrongArityError(spec->FullName()), args);
     return Outcome::kDone;
   }
   if (!spec->protected_by.empty() && !ProtectedAllowed(*spec, session)) {
-    Reject(session, reply, spec, ProtectedError(*spec));
+    Reject(session, reply, spec, ProtectedError(*spec), args);
     return Outcome::kDone;
   }
   if (!session.authenticated && !(spec->flags & kNoAuth)) {
-    Reject(session, reply, spec, protocol::errors::kNoAuth);
+    Reject(session, reply, spec, protocol::errors::kNoAuth, args);
     return Outcome::kDone;
   }
   // A script past busy-reply-threshold: only what may run beside it (SCRIPT KILL...).
   if (server_.engine().busy_scripts() > 0 && !(spec->flags & kAllowBusy)) {
-    Reject(session, reply, spec, scripting_.BusyError());
+    Reject(session, reply, spec, scripting_.BusyError(), args);
     return Outcome::kDone;
   }
-  if (pause_until_ms_.load(std::memory_order_relaxed) != 0 &&
+  // A monitor is a replica to Redis: it may not touch the keyspace, and is never paused.
+  if (session.monitor && (spec->flags & (kWrite | kReadOnly | kMayReplicate))) {
+    Reject(session, reply, spec, "ERR Replica can't interact with the keyspace", args);
+    return Outcome::kDone;
+  }
+  if (pause_until_ms_.load(std::memory_order_relaxed) != 0 && !session.monitor &&
       IsPaused(*spec, session, engine::NowMs())) {
     caching_reset.ran = false;
     return Outcome::kPaused;
   }
 
   if (OverMaxmemory() && DeniedOnOom(*spec, session, args)) {
-    Reject(session, reply, spec, protocol::errors::kOom);
+    Reject(session, reply, spec, protocol::errors::kOom, args);
     return Outcome::kDone;
   }
 
@@ -171,7 +185,7 @@ Dispatcher::Outcome Dispatcher::Execute(Session& session, ArgList args,
 
   if (session.in_multi && !(spec->flags & kRunsInMulti)) {
     if (spec->flags & kNoMulti) {
-      Reject(session, reply, spec, protocol::errors::kNotSupportedInMulti);
+      Reject(session, reply, spec, protocol::errors::kNotSupportedInMulti, args);
       return Outcome::kDone;
     }
     std::vector<std::string> owned(args.begin(), args.end());
@@ -184,7 +198,7 @@ Dispatcher::Outcome Dispatcher::Execute(Session& session, ArgList args,
   engine::LockSet locks(server_.engine());
   CollectLocks(*spec, args, locks);
   if (!locks.LockUnlessBusy()) {
-    Reject(session, reply, spec, scripting_.BusyError());
+    Reject(session, reply, spec, scripting_.BusyError(), args);
     return Outcome::kDone;
   }
   if (!(spec->flags & (kBlocking | kMayBlock))) {
@@ -218,6 +232,7 @@ bool Dispatcher::RunBlocked(const BlockedClient& b, engine::LockSet& locks, std:
   session.resp = b.resp;
   session.authenticated = true;
   session.loop = b.loop;
+  session.rerun = true;
   protocol::ReplyBuilder reply(out);
   reply.set_resp3(b.resp == 3);
   BlockRequest again;
@@ -274,7 +289,14 @@ void Dispatcher::ExecuteLocked(Session& session, const CommandSpec& spec, ArgLis
   CommandContext ctx{spec, *this, args, reply, session, db, locks, server_, block};
   // Published before running, as CLIENT LIST shows the command in progress (cmd=client|list).
   session.last_spec.store(&spec, std::memory_order_relaxed);
+  // Scripts show themselves before the commands they run (Redis's evalCommand, fcallCommand).
+  if ((spec.flags & kRunsScript) && monitors_.active()) FeedMonitors(session, spec, args);
   spec.handler(ctx);
+  // As Redis's call(): after the command (a blocking one when it first runs, not when re-run),
+  // unless it is too dangerous to show.
+  if (monitors_.active() && !(spec.flags & (kSkipMonitor | kAdmin)) && !session.rerun) {
+    FeedMonitors(session, spec, args);
+  }
   // As Redis, a command that blocks is counted once, when it is finally served.
   if (block != nullptr && block->requested) return;
   if ((spec.flags & kReadOnly) && !(spec.flags & (kRunsScript | kPubSub)) &&
@@ -300,7 +322,7 @@ void Session::Publish() {
   if (watch.dirty.load(std::memory_order_relaxed)) f |= kShowDirtyCas;
   if (no_evict) f |= kShowNoEvict;
   if (no_touch) f |= kShowNoTouch;
-  if (subscriber != nullptr && subscriber->total_count() > 0) f |= kShowPubSub;
+  if (monitor) f |= kShowMonitor;
   shown_flags.store(f, std::memory_order_relaxed);
   shown_multi_count.store(in_multi ? static_cast<int>(queued.size()) : -1,
                           std::memory_order_relaxed);

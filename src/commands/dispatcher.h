@@ -14,6 +14,7 @@
 #include "pubsub/broker.h"
 #include "pubsub/keyspace_notifier.h"
 #include "pubsub/tracking.h"
+#include "pubsub/monitors.h"
 
 namespace weir::commands {
 
@@ -58,6 +59,10 @@ class Dispatcher {
   // DEBUG PAUSE-CRON: the periodic tick does nothing while set.
   bool cron_paused() const { return cron_paused_.load(std::memory_order_relaxed); }
   void set_cron_paused(bool v) { cron_paused_.store(v, std::memory_order_relaxed); }
+  pubsub::Monitors& monitors() { return monitors_; }
+  // Shows the command to the monitors, as Redis's replicationFeedMonitors (commands/monitor.cc):
+  // the caller checked monitors().active().
+  void FeedMonitors(Session& session, const CommandSpec& spec, ArgList args);
 
   // Client pause state, shared by every event loop.
   void SetPause(int64_t until_ms, bool writes_only);
@@ -87,8 +92,9 @@ class Dispatcher {
   void RememberTrackedKeys(const CommandSpec& spec, ArgList args);
   int64_t TrackingMaxKeys();
 
+  // args: the request (a rejected EXEC is shown to monitors with them).
   void Reject(Session& session, protocol::ReplyBuilder& reply, const CommandSpec* spec,
-              std::string_view error);
+              std::string_view error, ArgList args = {});
 
   CommandRegistry& registry_;
   ServerApi& server_;
@@ -96,6 +102,7 @@ class Dispatcher {
   pubsub::Broker broker_;
   pubsub::KeyspaceNotifier notifier_;
   pubsub::Tracker tracker_;
+  pubsub::Monitors monitors_;
   std::atomic<int64_t> pause_until_ms_{0};
   std::atomic<bool> pause_writes_only_{false};
   std::atomic<bool> cron_paused_{false};

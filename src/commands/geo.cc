@@ -291,6 +291,10 @@ void GeoSearchGeneric(CommandContext& ctx, size_t src, uint32_t flags) {
   Entry* e = ctx.db.Find(ctx.arg(src));
   if (!CheckType(ctx, e, ObjType::kZSet)) return;
   const ZSet* z = e == nullptr ? nullptr : e->As<ZSet>();
+  // What a stored result announces: GEORADIUS[BYMEMBER] ... STORE/STOREDIST is
+  // "georadiusstore", GEOSEARCHSTORE "geosearchstore".
+  const KeyEvent store_event{kNotifyZset,
+                             (flags & kSearch) ? "geosearchstore" : "georadiusstore"};
 
   // The centre and shape given by position (GEORADIUS*), or later by options (GEOSEARCH*).
   geo::Shape shape;
@@ -393,7 +397,7 @@ void GeoSearchGeneric(CommandContext& ctx, size_t src, uint32_t flags) {
   if (any && count == 0) return ctx.reply.Error("ERR the ANY argument requires COUNT argument");
 
   if (z == nullptr) {
-    if (store) return zsets::StoreResult(ctx, store_key, {});
+    if (store) return zsets::StoreResult(ctx, store_key, {}, store_event);
     return ctx.reply.EmptyArray();
   }
   // The nearest COUNT points are meant unless ANY asks for any COUNT of them.
@@ -428,7 +432,7 @@ void GeoSearchGeneric(CommandContext& ctx, size_t src, uint32_t flags) {
       pairs.emplace_back(member(f), store_dist ? f.distance / shape.conversion : f.score);
     }
     zsets::CountChanges(ctx, static_cast<int64_t>(returned));
-    return zsets::StoreResult(ctx, store_key, std::move(pairs));
+    return zsets::StoreResult(ctx, store_key, std::move(pairs), store_event);
   }
 
   const int64_t extras = with_dist + with_hash + with_coord;

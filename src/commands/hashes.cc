@@ -59,12 +59,13 @@ class HashWrite {
     return true;
   }
   Hash* operator->() const { return hash_; }
-  // Stores a new hash, or records the change of the stored one (WATCH, dirtiness).
-  void Commit(CommandContext& ctx, std::string_view key) {
+  // Stores a new hash ("new" then event), or records the change of the stored one (WATCH,
+  // dirtiness, event).
+  void Commit(CommandContext& ctx, std::string_view key, const KeyEvent& event) {
     if (created_ != nullptr) {
-      ctx.db.SetObject(key, ObjType::kHash, created_.release());
+      ctx.db.SetObject(key, ObjType::kHash, created_.release(), event);
     } else {
-      ctx.db.Modified(key);
+      ctx.db.Modified(key, event);
     }
   }
 
@@ -74,6 +75,8 @@ class HashWrite {
 };
 
 // ---- HSET HSETNX HMSET ----
+
+constexpr KeyEvent kHSetEvent{kNotifyHash, "hset"};  // HSET, HMSET and HSETNX alike
 
 void SetPairs(CommandContext& ctx, bool reply_added) {
   if (ctx.argc() % 2 == 1) return ReplyWrongArity(ctx);
@@ -85,7 +88,7 @@ void SetPairs(CommandContext& ctx, bool reply_added) {
   hash->PrepareForSet(pairs, limits);
   int64_t added = 0;
   for (size_t i = 0; i < pairs.size(); i += 2) added += hash->Set(pairs[i], pairs[i + 1], limits);
-  hash.Commit(ctx, key);
+  hash.Commit(ctx, key, kHSetEvent);
   // Redis counts every pair as a change.
   ctx.db.engine().AddDirty(static_cast<int64_t>(pairs.size() / 2) - 1);
   if (reply_added) return ctx.reply.Integer(added);
@@ -103,7 +106,7 @@ void CmdHSetNx(CommandContext& ctx) {
   const HashLimits limits = Limits(ctx);
   hash->PrepareForSet(ctx.args.subspan(2, 2), limits);
   hash->Set(ctx.arg(2), ctx.arg(3), limits);
-  hash.Commit(ctx, key);
+  hash.Commit(ctx, key, kHSetEvent);
   ctx.reply.Integer(1);
 }
 
@@ -184,6 +187,7 @@ void CmdHExists(CommandContext& ctx) {
 // ---- HDEL ----
 
 void CmdHDel(CommandContext& ctx) {
+  constexpr KeyEvent kHDelEvent{kNotifyHash, "hdel"};
   std::string_view key = ctx.arg(1);
   Entry* e = ctx.db.FindForWrite(key);
   if (!CheckType(ctx, e, ObjType::kHash)) return;
@@ -195,13 +199,15 @@ void CmdHDel(CommandContext& ctx) {
     if (!hash->Delete(ctx.arg(i))) continue;
     ++deleted;
     if (hash->Size() == 0) {
-      ctx.db.Delete(key);  // records the change itself
+      // Records the change itself: "hdel", then "del" as Redis announces it.
+      ctx.db.Delete(key, kHDelEvent);
+      ctx.db.Notify(key, {kNotifyGeneric, "del"});
       key_removed = true;
       break;
     }
   }
   if (deleted > 0) {
-    if (!key_removed) ctx.db.Modified(key);
+    if (!key_removed) ctx.db.Modified(key, kHDelEvent);
     ctx.db.engine().AddDirty(deleted - 1);
   }
   ctx.reply.Integer(deleted);
@@ -227,7 +233,7 @@ void CmdHIncrBy(CommandContext& ctx) {
   value += by;
   char buf[24];
   hash->Set(field, std::string_view(buf, FormatInt64(value, buf)), Limits(ctx));
-  hash.Commit(ctx, key);
+  hash.Commit(ctx, key, {kNotifyHash, "hincrby"});
   ctx.reply.Integer(value);
 }
 
@@ -247,7 +253,7 @@ void CmdHIncrByFloat(CommandContext& ctx) {
   if (std::isnan(value) || std::isinf(value)) return ctx.reply.Error(errors::kIncrFloatNan);
   std::string text = FormatLongDouble(value);
   hash->Set(field, text, Limits(ctx));
-  hash.Commit(ctx, key);
+  hash.Commit(ctx, key, {kNotifyHash, "hincrbyfloat"});
   ctx.reply.Bulk(text);
 }
 

@@ -76,27 +76,35 @@ List* ListForWrite(CommandContext& ctx, std::string_view key, bool* wrong_type) 
   return l;
 }
 
-// After elements were taken from the list at key: an emptied list is deleted, otherwise the
-// change is committed.
-void AfterRemoval(CommandContext& ctx, std::string_view key, const List* l) {
+// The keyspace events of list writes, as Redis names them.
+constexpr KeyEvent kDelEvent{kNotifyGeneric, "del"};
+KeyEvent PopEvent(End end) { return {kNotifyList, end == End::kHead ? "lpop" : "rpop"}; }
+KeyEvent PushEvent(End end) { return {kNotifyList, end == End::kHead ? "lpush" : "rpush"}; }
+
+// After elements were taken from the list at key: records event (the pop, "lrem", "ltrim");
+// an emptied list is deleted and also announces "del", as Redis does.
+void AfterRemoval(CommandContext& ctx, std::string_view key, const List* l,
+                  const KeyEvent& event) {
   if (l->Size() == 0) {
-    ctx.db.Delete(key);
+    ctx.db.Delete(key, event);
+    ctx.db.Notify(key, kDelEvent);
   } else {
-    ctx.db.Modified(key);
+    ctx.db.Modified(key, event);
   }
 }
 
-// Pushes values onto the list at key, creating it; returns the list.
+// Pushes values onto the list at key, creating it ("new" then "lpush"/"rpush"); returns the
+// list.
 List* PushTo(CommandContext& ctx, std::string_view key, List* l, ArgList values, End end) {
   AddDirty(ctx, static_cast<int64_t>(values.size()) - 1);
   if (l != nullptr) {
     l->PushAll(values, end);
-    ctx.db.Modified(key);
+    ctx.db.Modified(key, PushEvent(end));
     return l;
   }
   auto* created = new List(ListFill(ctx));
   created->PushAll(values, end);
-  ctx.db.SetObject(key, ObjType::kList, created);
+  ctx.db.SetObject(key, ObjType::kList, created, PushEvent(end));
   return created;
 }
 
@@ -107,7 +115,7 @@ void PopWithKey(CommandContext& ctx, std::string_view key, List* l, End end, int
   ctx.reply.Bulk(key);
   ctx.reply.ArrayLen(static_cast<int64_t>(n));
   l->Pop(end, n, [&](const List::Value& v) { ReplyValue(ctx, v); });
-  AfterRemoval(ctx, key, l);
+  AfterRemoval(ctx, key, l, PopEvent(end));
   AddDirty(ctx, static_cast<int64_t>(n) - 1);
 }
 
@@ -119,16 +127,18 @@ bool MoveElement(CommandContext& ctx, std::string_view src_key, List* src, std::
   List* dst = ListForWrite(ctx, dst_key, &wrong_type);
   if (wrong_type) return false;
   if (src == dst) {
-    // The same key rotates: the element goes back onto the list it came from.
+    // The same key rotates: the element goes back onto the list it came from. Redis pops,
+    // pushes (announcing the push) and then announces the pop.
     std::string value = src->Rotate(from, to);
-    ctx.db.Modified(src_key);
+    ctx.db.Modified(src_key, PushEvent(to));
+    ctx.db.Notify(src_key, PopEvent(from));
     ctx.reply.Bulk(value);
     return true;
   }
   std::string value = src->PopOne(from);
   std::string_view one[] = {value};
   PushTo(ctx, dst_key, dst, one, to);
-  AfterRemoval(ctx, src_key, src);
+  AfterRemoval(ctx, src_key, src, PopEvent(from));
   AddDirty(ctx, -1);  // one change for the move, as Redis counts it
   ctx.reply.Bulk(value);
   return true;
@@ -166,7 +176,7 @@ void CmdLInsert(CommandContext& ctx) {
   if (wrong_type) return;
   if (l == nullptr) return ctx.reply.Integer(0);
   if (!l->Insert(ctx.arg(3), ctx.arg(4), after)) return ctx.reply.Integer(-1);
-  ctx.db.Modified(ctx.arg(1));
+  ctx.db.Modified(ctx.arg(1), {kNotifyList, "linsert"});
   ctx.reply.Integer(static_cast<int64_t>(l->Size()));
 }
 
@@ -194,7 +204,7 @@ void Pop(CommandContext& ctx, End end) {
     l->Pop(end, n, [&](const List::Value& v) { ReplyValue(ctx, v); });
     AddDirty(ctx, static_cast<int64_t>(n) - 1);
   }
-  AfterRemoval(ctx, key, l);
+  AfterRemoval(ctx, key, l, PopEvent(end));
 }
 
 void CmdLPop(CommandContext& ctx) { Pop(ctx, End::kHead); }
@@ -378,7 +388,7 @@ void CmdLSet(CommandContext& ctx) {
   // (LSET k 9223372036854775807 v sets the last element); kept for compatibility.
   index = static_cast<int32_t>(static_cast<uint32_t>(static_cast<uint64_t>(index)));
   if (!l->Set(index, ctx.arg(3))) return ctx.reply.Error("ERR index out of range");
-  ctx.db.Modified(key);
+  ctx.db.Modified(key, {kNotifyList, "lset"});
   ctx.reply.Ok();
 }
 
@@ -393,7 +403,7 @@ void CmdLRem(CommandContext& ctx) {
   if (l == nullptr) return ctx.reply.Integer(0);
   size_t removed = l->Remove(ctx.arg(3), count);
   if (removed > 0) {
-    AfterRemoval(ctx, key, l);
+    AfterRemoval(ctx, key, l, {kNotifyList, "lrem"});
     AddDirty(ctx, static_cast<int64_t>(removed) - 1);
   }
   ctx.reply.Integer(static_cast<int64_t>(removed));
@@ -416,7 +426,8 @@ void CmdLTrim(CommandContext& ctx) {
     l->Trim(static_cast<size_t>(size), 0);
   }
   const int64_t removed = size - static_cast<int64_t>(l->Size());
-  AfterRemoval(ctx, key, l);
+  // Redis announces "ltrim" even when nothing was trimmed.
+  AfterRemoval(ctx, key, l, {kNotifyList, "ltrim"});
   AddDirty(ctx, removed - 1);
   ctx.reply.Ok();
 }
@@ -460,7 +471,7 @@ void BlockingPop(CommandContext& ctx, End end) {
     ctx.reply.ArrayLen(2);
     ctx.reply.Bulk(key);
     l->Pop(end, 1, [&](const List::Value& v) { ReplyValue(ctx, v); });
-    AfterRemoval(ctx, key, l);
+    AfterRemoval(ctx, key, l, PopEvent(end));
     return;
   }
   if (!Block(ctx, keys, ObjType::kList, deadline)) ctx.reply.NullArray();

@@ -51,6 +51,7 @@ void SubscribeChannels(CommandContext& ctx, Space space, std::string_view kind) 
     if (SetOf(*s, space).insert(channel).second) broker.Subscribe(space, channel, s);
     Confirm(ctx, kind, &channel, CountFor(*s, space));
   }
+  s->PublishCounts();
 }
 
 void UnsubscribeChannels(CommandContext& ctx, Space space, std::string_view kind) {
@@ -70,6 +71,7 @@ void UnsubscribeChannels(CommandContext& ctx, Space space, std::string_view kind
     if (set.erase(channel) > 0) broker.Unsubscribe(space, channel, s);
     Confirm(ctx, kind, &channel, CountFor(*s, space));
   }
+  s->PublishCounts();
 }
 
 void CmdSubscribe(CommandContext& ctx) { SubscribeChannels(ctx, Space::kClassic, "subscribe"); }
@@ -90,6 +92,7 @@ void CmdPSubscribe(CommandContext& ctx) {
     if (s->patterns.insert(pattern).second) ctx.dispatcher.broker().PSubscribe(pattern, s);
     Confirm(ctx, "psubscribe", &pattern, s->classic_count());
   }
+  s->PublishCounts();
 }
 
 void CmdPUnsubscribe(CommandContext& ctx) {
@@ -107,6 +110,7 @@ void CmdPUnsubscribe(CommandContext& ctx) {
     if (s->patterns.erase(pattern) > 0) ctx.dispatcher.broker().PUnsubscribe(pattern, s);
     Confirm(ctx, "punsubscribe", &pattern, s->classic_count());
   }
+  s->PublishCounts();
 }
 
 void CmdPublish(CommandContext& ctx) {
@@ -126,13 +130,9 @@ void ReplyChannels(CommandContext& ctx, Space space) {
 }
 
 void ReplyNumSub(CommandContext& ctx, Space space) {
-  // A map in RESP3, a flat array of channel, count in RESP2.
+  // A flat array of channel, count, in RESP3 too (as Redis 7.2).
   int64_t n = static_cast<int64_t>(ctx.argc()) - 2;
-  if (ctx.reply.resp3()) {
-    ctx.reply.MapLen(n);
-  } else {
-    ctx.reply.ArrayLen(n * 2);
-  }
+  ctx.reply.ArrayLen(n * 2);
   for (size_t i = 2; i < ctx.argc(); ++i) {
     ctx.reply.Bulk(ctx.arg(i));
     ctx.reply.Integer(ctx.dispatcher.broker().NumSub(space, ctx.arg(i)));

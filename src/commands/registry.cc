@@ -146,6 +146,7 @@ void RegisterAllCommands(CommandRegistry& registry) {
   RegisterModuleCommands(registry);
   RegisterPubSubCommands(registry);
   RegisterTrackingCommands(registry);
+  RegisterMonitorCommands(registry);
 }
 
 }  // namespace weir::commands

@@ -83,5 +83,6 @@ void RegisterClusterCommands(CommandRegistry& r);
 void RegisterModuleCommands(CommandRegistry& r);
 void RegisterPubSubCommands(CommandRegistry& r);
 void RegisterTrackingCommands(CommandRegistry& r);
+void RegisterMonitorCommands(CommandRegistry& r);
 
 }  // namespace weir::commands

@@ -250,6 +250,7 @@ class ScriptRun final : public scripting::ScriptHost {
     session_.user = ctx.session.user;
     session_.frozen_now_ms = ctx.db.now_ms();
     session_.in_script = true;
+    session_.hold_monitor_lines = true;
     running_.eval_mode = eval_mode;
     running_.name = std::move(name);
     running_.command = ctx.args;
@@ -266,6 +267,7 @@ class ScriptRun final : public scripting::ScriptHost {
   }
 
   ~ScriptRun() override {
+    FlushMonitorLines();
     if (running_.busy.load()) ctx_.server.engine().AddBusyScript(-1);
     ctx_.server.engine().AddRunningScript(-1);
     // Only a busy script is registered: the registry (a mutex every thread shares) is for
@@ -286,9 +288,18 @@ class ScriptRun final : public scripting::ScriptHost {
   const std::vector<int>& restart_shards() const { return restart_shards_; }
   void ResetForRestart() {
     restart_shards_.clear();
+    session_.held_monitor_lines.clear();
     session_.db = ctx_.session.db;
   }
   bool wrote() const { return running_.wrote.load(std::memory_order_relaxed); }
+  // The run can no longer start over (it wrote, or it ended): its monitor lines go out, and
+  // later ones go out as they come.
+  void FlushMonitorLines() {
+    session_.hold_monitor_lines = false;
+    if (session_.held_monitor_lines.empty()) return;
+    ctx_.dispatcher.monitors().Deliver(session_.held_monitor_lines);
+    session_.held_monitor_lines.clear();
+  }
 
  private:
   bool EnsureLocks(const CommandSpec& spec, std::span<const std::string_view> args);
@@ -406,6 +417,7 @@ bool ScriptRun::Call(std::span<const std::string_view> args, int resp, std::stri
   protocol::ReplyBuilder builder(reply);
   builder.set_resp3(resp == 3);
   ctx_.dispatcher.ExecuteLocked(session_, *spec, args, builder, ctx_.locks);
+  if (session_.hold_monitor_lines && wrote()) FlushMonitorLines();
   return true;
 }
 

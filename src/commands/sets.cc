@@ -63,19 +63,39 @@ bool ReadSets(CommandContext& ctx, ArgList keys, std::vector<Set*>* sets) {
   return true;
 }
 
+constexpr KeyEvent kDelEvent{kNotifyGeneric, "del"};
+constexpr KeyEvent kSRemEvent{kNotifySet, "srem"};
+constexpr KeyEvent kSPopEvent{kNotifySet, "spop"};
+
+// Records event on a set that lost members: an emptied set is deleted and also announces "del",
+// as Redis does.
+void AfterRemoval(CommandContext& ctx, std::string_view key, const Set* set,
+                  const KeyEvent& event) {
+  if (set->Size() == 0) {
+    ctx.db.Delete(key, event);
+    ctx.db.Notify(key, kDelEvent);
+  } else {
+    ctx.db.Modified(key, event);
+  }
+}
+
 // A store command's result: stored at dst when not empty (replacing whatever was there, TTL
-// included), otherwise dst is deleted. Replies the result's size.
-void StoreResult(CommandContext& ctx, std::string_view dst, std::unique_ptr<Set> result) {
+// included; announced as event), otherwise dst is deleted ("del" when it existed). Replies the
+// result's size.
+void StoreResult(CommandContext& ctx, std::string_view dst, std::unique_ptr<Set> result,
+                 const KeyEvent& event) {
   const int64_t n = static_cast<int64_t>(result->Size());
   if (n > 0) {
-    ctx.db.SetObject(dst, ObjType::kSet, result.release());
+    ctx.db.SetObject(dst, ObjType::kSet, result.release(), event);
   } else {
-    ctx.db.Delete(dst);
+    ctx.db.Delete(dst, kDelEvent);
   }
   ctx.reply.Integer(n);
 }
 
 // ---- SADD SREM SMOVE ----
+
+constexpr KeyEvent kSAddEvent{kNotifySet, "sadd"};
 
 void CmdSAdd(CommandContext& ctx) {
   const std::string_view key = ctx.arg(1);
@@ -94,11 +114,11 @@ void CmdSAdd(CommandContext& ctx) {
     }
     std::unique_ptr<Set> created(Set::Create(members[0], members.size(), limits, int_bytes));
     for (std::string_view m : members) added += created->Add(m, limits);
-    ctx.db.SetObject(key, ObjType::kSet, created.release());
+    ctx.db.SetObject(key, ObjType::kSet, created.release(), kSAddEvent);
   } else {
     set->PrepareForAdds(members.size(), limits);
     for (std::string_view m : members) added += set->Add(m, limits);
-    if (added > 0) ctx.db.Modified(key);
+    if (added > 0) ctx.db.Modified(key, kSAddEvent);
   }
   // Redis counts one change per member added (Modified/SetObject counted the first).
   if (added > 1) ctx.db.engine().AddDirty(added - 1);
@@ -117,11 +137,7 @@ void CmdSRem(CommandContext& ctx) {
       ++removed;
       if (set->Size() == 0) break;
     }
-    if (set->Size() == 0) {
-      ctx.db.Delete(key);
-    } else if (removed > 0) {
-      ctx.db.Modified(key);
-    }
+    if (removed > 0) AfterRemoval(ctx, key, set, kSRemEvent);
     if (removed > 1) ctx.db.engine().AddDirty(removed - 1);
   }
   ctx.reply.Integer(removed);
@@ -142,18 +158,16 @@ void CmdSMove(CommandContext& ctx) {
   Set* src = src_entry->As<Set>();
   if (src_entry == dst_entry) return ctx.reply.Integer(src->Contains(member) ? 1 : 0);
   if (!src->Remove(member)) return ctx.reply.Integer(0);
-  if (src->Size() == 0) {
-    ctx.db.Delete(src_key);
-  } else {
-    ctx.db.Modified(src_key);
-  }
+  // As Redis: the source's "srem" (and "del"), then the destination's "new" and "sadd" (none
+  // when it already held the member).
+  AfterRemoval(ctx, src_key, src, kSRemEvent);
   const SetLimits limits = Limits(ctx);
   if (dst_entry == nullptr) {
     std::unique_ptr<Set> created(Set::Create(member, 1, limits));
     created->Add(member, limits);
-    ctx.db.SetObject(dst_key, ObjType::kSet, created.release());
+    ctx.db.SetObject(dst_key, ObjType::kSet, created.release(), kSAddEvent);
   } else if (dst_entry->As<Set>()->Add(member, limits)) {
-    ctx.db.Modified(dst_key);
+    ctx.db.Modified(dst_key, kSAddEvent);
   }
   ctx.reply.Integer(1);
 }
@@ -198,7 +212,7 @@ void Intersect(CommandContext& ctx, ArgList keys, InterMode mode, std::string_vi
     // A missing key is an empty set, so the intersection is empty.
     switch (mode) {
       case InterMode::kStore:
-        ctx.db.Delete(dst);
+        ctx.db.Delete(dst, kDelEvent);
         return ctx.reply.Integer(0);
       case InterMode::kCard:
         return ctx.reply.Integer(0);
@@ -249,7 +263,7 @@ void Intersect(CommandContext& ctx, ArgList keys, InterMode mode, std::string_vi
   });
   if (only_integers) result->MaybeConvertToIntset(limits);
   result->ShrinkToFit();
-  StoreResult(ctx, dst, std::move(result));
+  StoreResult(ctx, dst, std::move(result), {kNotifySet, "sinterstore"});
 }
 
 void CmdSInter(CommandContext& ctx) { Intersect(ctx, ctx.args.subspan(1), InterMode::kReply); }
@@ -350,7 +364,10 @@ void UnionOrDiffCommand(CommandContext& ctx, SetOp op, bool store) {
   std::vector<Set*> sets;
   if (!ReadSets(ctx, ctx.args.subspan(first_key), &sets)) return;
   std::unique_ptr<Set> result = UnionOrDiff(std::move(sets), op, Limits(ctx));
-  if (store) return StoreResult(ctx, ctx.arg(1), std::move(result));
+  if (store) {
+    const KeyEvent event{kNotifySet, op == SetOp::kUnion ? "sunionstore" : "sdiffstore"};
+    return StoreResult(ctx, ctx.arg(1), std::move(result), event);
+  }
   ReplyWholeSet(ctx, *result);
 }
 
@@ -378,13 +395,14 @@ void SPopWithCount(CommandContext& ctx) {
     std::unique_ptr<Set> all = UnionOrDiff({set}, SetOp::kUnion, limits);
     ReplyWholeSet(ctx, *all);
     if (all->Size() > 1) ctx.db.engine().AddDirty(static_cast<int64_t>(all->Size()) - 1);
-    ctx.db.Delete(key);
+    ctx.db.Delete(key, kSPopEvent);
+    ctx.db.Notify(key, kDelEvent);
     return;
   }
   ctx.reply.SetLen(count);
   set->PopRandomMembers(static_cast<size_t>(count), limits, engine::RandomU64,
                         [&](const SetMember& m) { ReplyMember(ctx, m); });
-  ctx.db.Modified(key);
+  ctx.db.Modified(key, kSPopEvent);
   if (count > 1) ctx.db.engine().AddDirty(count - 1);
 }
 
@@ -397,11 +415,7 @@ void CmdSPop(CommandContext& ctx) {
   if (wrong_type) return;
   if (set == nullptr) return ctx.reply.Null();
   ctx.reply.Bulk(set->PopRandom(engine::RandomU64));
-  if (set->Size() == 0) {
-    ctx.db.Delete(key);
-  } else {
-    ctx.db.Modified(key);
-  }
+  AfterRemoval(ctx, key, set, kSPopEvent);
 }
 
 void SRandMemberWithCount(CommandContext& ctx) {

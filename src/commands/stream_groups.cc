@@ -35,13 +35,25 @@ void ReplyNoGroup(CommandContext& ctx, std::string_view key, std::string_view gr
                          UntilNul(group), "'", suffix));
 }
 
-// The consumer named `name`, created (seen now, never active) if it does not exist.
-StreamConsumer* LookupOrCreateConsumer(CommandContext& ctx, ConsumerGroup& g,
-                                       std::string_view name) {
+// The events of consumer group changes. As in Redis, they count as changes (dirtiness) and are
+// announced, but do not signal the key as modified (WATCH), except XGROUP CREATE ... MKSTREAM
+// creating the stream.
+constexpr KeyEvent kCreateConsumerEvent{kNotifyStream, "xgroup-createconsumer"};
+
+// A consumer group change of the stream at key: counted and announced as event.
+void GroupChanged(CommandContext& ctx, std::string_view key, const KeyEvent& event) {
+  AddDirty(ctx, 1);
+  ctx.db.Notify(key, event);
+}
+
+// The consumer named `name` in the group of the stream at key, created (seen now, never
+// active; announced as "xgroup-createconsumer") if it does not exist.
+StreamConsumer* LookupOrCreateConsumer(CommandContext& ctx, std::string_view key,
+                                       ConsumerGroup& g, std::string_view name) {
   StreamConsumer* c = g.FindConsumer(name);
   if (c == nullptr) {
     c = g.CreateConsumer(name, ctx.db.now_ms());
-    AddDirty(ctx, 1);
+    GroupChanged(ctx, key, kCreateConsumerEvent);
   }
   return c;
 }
@@ -99,6 +111,7 @@ bool ResolveXGroup(CommandContext& ctx, bool create, bool setid, bool group_need
 
 // XGROUP CREATE key group id|$ [MKSTREAM] [ENTRIESREAD n]
 void CmdXGroupCreate(CommandContext& ctx) {
+  constexpr KeyEvent kCreateEvent{kNotifyStream, "xgroup-create"};
   XGroupTarget t;
   if (!ResolveXGroup(ctx, true, false, false, &t)) return;
   if (ctx.argc() > 8) return ReplySubcommandSyntaxError(ctx);
@@ -112,13 +125,14 @@ void CmdXGroupCreate(CommandContext& ctx) {
   if (t.stream == nullptr) {
     auto* s = new Stream();
     s->CreateGroup(ctx.arg(3), id, t.entries_read);
-    ctx.db.SetObject(key, ObjType::kStream, s);
+    // "new" for the stream, then "xgroup-create".
+    ctx.db.SetObject(key, ObjType::kStream, s, kCreateEvent);
     return ctx.reply.Ok();
   }
   if (t.stream->CreateGroup(ctx.arg(3), id, t.entries_read) == nullptr) {
     return ctx.reply.Error("BUSYGROUP Consumer Group name already exists");
   }
-  AddDirty(ctx, 1);
+  GroupChanged(ctx, key, kCreateEvent);
   ctx.reply.Ok();
 }
 
@@ -135,7 +149,7 @@ void CmdXGroupSetId(CommandContext& ctx) {
   }
   t.group->last_id = id;
   t.group->entries_read = t.entries_read;
-  AddDirty(ctx, 1);
+  GroupChanged(ctx, ctx.arg(2), {kNotifyStream, "xgroup-setid"});
   ctx.reply.Ok();
 }
 
@@ -144,7 +158,7 @@ void CmdXGroupDestroy(CommandContext& ctx) {
   if (!ResolveXGroup(ctx, false, false, false, &t)) return;
   if (t.group == nullptr) return ctx.reply.Integer(0);
   t.stream->DestroyGroup(ctx.arg(3));
-  AddDirty(ctx, 1);
+  GroupChanged(ctx, ctx.arg(2), {kNotifyStream, "xgroup-destroy"});
   // Clients blocked in XREADGROUP on this key must wake up (and get NOGROUP).
   ctx.db.WakeWaiters(ctx.arg(2));
   ctx.reply.Integer(1);
@@ -154,7 +168,7 @@ void CmdXGroupCreateConsumer(CommandContext& ctx) {
   XGroupTarget t;
   if (!ResolveXGroup(ctx, false, false, true, &t)) return;
   bool created = t.group->CreateConsumer(ctx.arg(4), ctx.db.now_ms()) != nullptr;
-  if (created) AddDirty(ctx, 1);
+  if (created) GroupChanged(ctx, ctx.arg(2), kCreateConsumerEvent);
   ctx.reply.Integer(created ? 1 : 0);
 }
 
@@ -163,7 +177,7 @@ void CmdXGroupDelConsumer(CommandContext& ctx) {
   if (!ResolveXGroup(ctx, false, false, true, &t)) return;
   int64_t pending = t.group->DeleteConsumer(ctx.arg(4));
   if (pending < 0) return ctx.reply.Integer(0);
-  AddDirty(ctx, 1);
+  GroupChanged(ctx, ctx.arg(2), {kNotifyStream, "xgroup-delconsumer"});
   ctx.reply.Integer(pending);
 }
 
@@ -279,7 +293,8 @@ void CmdXReadGroup(CommandContext& ctx) {
       std::optional<StreamId> last = t.stream->LastLiveId();
       serve = last && *last > t.group->last_id;
     }
-    StreamConsumer* c = LookupOrCreateConsumer(ctx, *t.group, a.consumer);
+    StreamConsumer* c =
+        LookupOrCreateConsumer(ctx, ctx.arg(a.first_key + i), *t.group, a.consumer);
     c->seen_time = now;
     if (!serve) continue;
     if (served++ == 0) mark = ctx.reply.BeginDeferred();
@@ -480,7 +495,7 @@ void CmdXClaim(CommandContext& ctx) {
   // taken as now rather than refused.
   if (delivery_time < 0 || delivery_time > now) delivery_time = now;
 
-  StreamConsumer* consumer = LookupOrCreateConsumer(ctx, *g, ctx.arg(3));
+  StreamConsumer* consumer = LookupOrCreateConsumer(ctx, ctx.arg(1), *g, ctx.arg(3));
   consumer->seen_time = now;
   size_t mark = ctx.reply.BeginDeferred();
   int64_t n = 0;
@@ -556,7 +571,7 @@ void CmdXAutoClaim(CommandContext& ctx) {
   ConsumerGroup* g = s != nullptr ? s->FindGroup(ctx.arg(2)) : nullptr;
   if (g == nullptr) return ReplyNoGroup(ctx, ctx.arg(1), ctx.arg(2));
 
-  StreamConsumer* consumer = LookupOrCreateConsumer(ctx, *g, ctx.arg(3));
+  StreamConsumer* consumer = LookupOrCreateConsumer(ctx, ctx.arg(1), *g, ctx.arg(3));
   const int64_t now = ctx.db.now_ms();
   consumer->seen_time = now;
   int64_t attempts = count * kAttemptsFactor;

@@ -340,12 +340,15 @@ void CmdXAdd(CommandContext& ctx) {
     return;
   }
   ReplyId(ctx, id);
-  s->Trim(a.trim);
+  const int64_t trimmed = s->Trim(a.trim);
+  // As Redis: "new" for a created stream, "xadd", then "xtrim" when the trim removed entries.
+  constexpr KeyEvent kXAddEvent{kNotifyStream, "xadd"};
   if (created != nullptr) {
-    ctx.db.SetObject(key, ObjType::kStream, created.release());
+    ctx.db.SetObject(key, ObjType::kStream, created.release(), kXAddEvent);
   } else {
-    ctx.db.Modified(key);
+    ctx.db.Modified(key, kXAddEvent);
   }
+  if (trimmed != 0) ctx.db.Notify(key, {kNotifyStream, "xtrim"});
 }
 
 void CmdXTrim(CommandContext& ctx) {
@@ -357,7 +360,7 @@ void CmdXTrim(CommandContext& ctx) {
   if (!CheckType(ctx, e, ObjType::kStream)) return;
   int64_t removed = e->As<Stream>()->Trim(a.trim);
   if (removed != 0) {
-    ctx.db.Modified(key);
+    ctx.db.Modified(key, {kNotifyStream, "xtrim"});
     ctx.db.engine().AddDirty(removed - 1);
   }
   ctx.reply.Integer(removed);
@@ -410,7 +413,7 @@ void CmdXDel(CommandContext& ctx) {
   int64_t deleted = 0;
   for (StreamId id : ids) deleted += s->Delete(id);
   if (deleted != 0) {
-    ctx.db.Modified(key);
+    ctx.db.Modified(key, {kNotifyStream, "xdel"});
     ctx.db.engine().AddDirty(deleted - 1);
   }
   ctx.reply.Integer(deleted);
@@ -527,8 +530,10 @@ void CmdXSetId(CommandContext& ctx) {
     }
   }
   s->SetLastId(id, entries_added, max_deleted);
-  // Redis counts XSETID as a change but does not signal the key as modified (no WATCH touch).
+  // Redis counts XSETID as a change and announces it, but does not signal the key as modified
+  // (no WATCH touch).
   ctx.db.engine().AddDirty(1);
+  ctx.db.Notify(key, {kNotifyStream, "xsetid"});
   ctx.reply.Ok();
 }
 

@@ -25,13 +25,15 @@ types::ZSetLimits Limits(CommandContext& ctx);
 // while Modified/Delete/SetObject count one per key: adds the difference.
 void CountChanges(CommandContext& ctx, int64_t elements);
 
-// Writes the result of a store command: the set, or nothing (deleting the destination);
-// replies its size.
-void StoreResult(CommandContext& ctx, std::string_view dst, ScoredPairs pairs);
+// Writes the result of a store command: the set (announced as event, e.g. "zunionstore"), or
+// nothing (deleting the destination, announced as "del" when it existed); replies its size.
+void StoreResult(CommandContext& ctx, std::string_view dst, ScoredPairs pairs,
+                 const KeyEvent& event);
 
 // ZADD's work once its arguments are checked: adds or updates member_at(j) with scores[j]
 // under the types::ZAddFlag flags, then replies as ZADD (the number added, or added and
-// updated with ch; the member's score with kZAddIncr).
+// updated with ch; the member's score with kZAddIncr). Announces "zadd" ("zincr" with
+// kZAddIncr) when a member was added or updated.
 void AddMembers(CommandContext& ctx, std::string_view key, uint32_t flags, bool ch,
                 std::span<const double> scores,
                 absl::FunctionRef<std::string_view(size_t)> member_at);

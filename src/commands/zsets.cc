@@ -51,14 +51,16 @@ void CountChanges(CommandContext& ctx, int64_t elements) {
   if (elements > 1) ctx.db.engine().AddDirty(elements - 1);
 }
 
-void StoreResult(CommandContext& ctx, std::string_view dst, ScoredPairs pairs) {
+void StoreResult(CommandContext& ctx, std::string_view dst, ScoredPairs pairs,
+                 const KeyEvent& event) {
   if (pairs.empty()) {
-    ctx.db.Delete(dst);
+    ctx.db.Delete(dst, {kNotifyGeneric, "del"});
     ctx.reply.Integer(0);
     return;
   }
   const int64_t n = static_cast<int64_t>(pairs.size());
-  ctx.db.SetObject(dst, ObjType::kZSet, ZSet::FromPairs(std::move(pairs), Limits(ctx)).release());
+  ctx.db.SetObject(dst, ObjType::kZSet, ZSet::FromPairs(std::move(pairs), Limits(ctx)).release(),
+                   event);
   ctx.reply.Integer(n);
 }
 
@@ -93,10 +95,11 @@ void AddMembers(CommandContext& ctx, std::string_view key, uint32_t flags, bool 
     processed += r.outcome != ZAddResult::kSkipped;
     score = r.score;
   }
+  const KeyEvent event{kNotifyZset, incr ? "zincr" : "zadd"};
   if (created != nullptr && created->Size() > 0) {
-    ctx.db.SetObject(key, ObjType::kZSet, created.release());
+    ctx.db.SetObject(key, ObjType::kZSet, created.release(), event);
   } else if (e != nullptr && (added > 0 || updated > 0)) {
-    ctx.db.Modified(key);
+    ctx.db.Modified(key, event);
   }
   CountChanges(ctx, added + updated);
   if (failed) return;
@@ -108,6 +111,18 @@ void AddMembers(CommandContext& ctx, std::string_view key, uint32_t flags, bool 
 }  // namespace zsets
 
 namespace {
+
+// Records event on a sorted set that lost members: an emptied one is deleted and also announces
+// "del", as Redis does.
+void AfterRemoval(CommandContext& ctx, std::string_view key, const ZSet* z,
+                  const KeyEvent& event) {
+  if (z->Size() == 0) {
+    ctx.db.Delete(key, event);
+    ctx.db.Notify(key, {kNotifyGeneric, "del"});
+  } else {
+    ctx.db.Modified(key, event);
+  }
+}
 
 using zsets::CountChanges;
 using zsets::Limits;
@@ -274,11 +289,7 @@ void CmdZRem(CommandContext& ctx) {
     deleted += z->Remove(ctx.arg(j));
     if (z->Size() == 0) break;
   }
-  if (z->Size() == 0) {
-    ctx.db.Delete(key);
-  } else if (deleted > 0) {
-    ctx.db.Modified(key);
-  }
+  if (deleted > 0) AfterRemoval(ctx, key, z, {kNotifyZset, "zrem"});
   CountChanges(ctx, deleted);
   ctx.reply.Integer(deleted);
 }
@@ -312,10 +323,11 @@ void ZRemRangeGeneric(CommandContext& ctx, RangeKind kind) {
   } else {
     removed = z->RemoveRange(lex_range);
   }
-  if (z->Size() == 0) {
-    ctx.db.Delete(key);
-  } else if (removed > 0) {
-    ctx.db.Modified(key);
+  if (removed > 0) {
+    const char* name = kind == RangeKind::kRank    ? "zremrangebyrank"
+                       : kind == RangeKind::kScore ? "zremrangebyscore"
+                                                   : "zremrangebylex";
+    AfterRemoval(ctx, key, z, {kNotifyZset, name});
   }
   CountChanges(ctx, static_cast<int64_t>(removed));
   ctx.reply.Integer(static_cast<int64_t>(removed));
@@ -398,6 +410,8 @@ void CmdZRevRank(CommandContext& ctx) { ZRankGeneric(ctx, true); }
 
 // ---- ZRANGE and its variants ----
 
+constexpr KeyEvent kZRangeStoreEvent{kNotifyZset, "zrangestore"};
+
 enum class Direction { kAuto, kForward, kReverse };
 
 // ZRANGE, ZRANGESTORE and the older Z[REV]RANGE[BYSCORE|BYLEX] forms, in Redis's order of
@@ -460,7 +474,7 @@ void ZRangeGeneric(CommandContext& ctx, size_t src, bool store, RangeKind kind, 
     }
   };
   if (z == nullptr) {
-    if (store) return StoreResult(ctx, ctx.arg(1), {});
+    if (store) return StoreResult(ctx, ctx.arg(1), {}, kZRangeStoreEvent);
     return ctx.reply.EmptyArray();
   }
   if (kind == RangeKind::kRank) {
@@ -479,7 +493,7 @@ void ZRangeGeneric(CommandContext& ctx, size_t src, bool store, RangeKind kind, 
       }
     }
   }
-  if (store) return StoreResult(ctx, ctx.arg(1), std::move(stored));
+  if (store) return StoreResult(ctx, ctx.arg(1), std::move(stored), kZRangeStoreEvent);
   out.End();
 }
 
@@ -548,11 +562,7 @@ void PopAndReply(CommandContext& ctx, std::string_view key, ZSet* z, bool max, s
   } else {
     z->RemoveRanks(0, n - 1);
   }
-  if (z->Size() == 0) {
-    ctx.db.Delete(key);
-  } else {
-    ctx.db.Modified(key);
-  }
+  AfterRemoval(ctx, key, z, {kNotifyZset, max ? "zpopmax" : "zpopmin"});
   CountChanges(ctx, static_cast<int64_t>(n));
 }
 
@@ -892,7 +902,12 @@ void SetOpGeneric(CommandContext& ctx, bool store, size_t numkeys_index, SetOp o
     }
   }
 
-  if (store) return StoreResult(ctx, ctx.arg(1), std::move(result));
+  if (store) {
+    const char* name = op == SetOp::kUnion   ? "zunionstore"
+                       : op == SetOp::kInter ? "zinterstore"
+                                             : "zdiffstore";
+    return StoreResult(ctx, ctx.arg(1), std::move(result), {kNotifyZset, name});
+  }
   std::sort(result.begin(), result.end(), [](const auto& a, const auto& b) {
     return a.second < b.second || (a.second == b.second && a.first < b.first);
   });

@@ -63,6 +63,9 @@ std::string KeyspaceEventString(int flags) {
   std::string out;
   if ((flags & kNotifyAll) == kNotifyAll) {
     out += 'A';
+    // 'n' is not part of 'A'. Redis drops it from the text here while it keeps the flag; the
+    // setting is kept as this text, so Weir shows it ("AnKE") to keep the flag.
+    if (flags & kNotifyNew) out += 'n';
   } else {
     const std::pair<int, char> kClasses[] = {
         {kNotifyGeneric, 'g'}, {kNotifyString, '$'}, {kNotifyList, 'l'},    {kNotifySet, 's'},

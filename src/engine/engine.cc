@@ -274,6 +274,7 @@ Entry* DbView::Find(std::string_view key) {
   auto& stats = engine_.shard(s).stats();
   if (e == nullptr) {
     stats.keyspace_misses.fetch_add(1, std::memory_order_relaxed);
+    Notify(key, {kNotifyKeyMiss, "keymiss"});
   } else {
     stats.keyspace_hits.fetch_add(1, std::memory_order_relaxed);
     if (!no_touch_) Touch(e);

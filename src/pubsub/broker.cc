@@ -119,6 +119,7 @@ void Broker::UnsubscribeAll(Subscriber* s) {
   s->channels.clear();
   s->shard_channels.clear();
   s->patterns.clear();
+  s->PublishCounts();
 }
 
 int64_t Broker::DeliverToChannel(Space space, std::string_view kind, std::string_view channel,

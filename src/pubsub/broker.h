@@ -53,6 +53,10 @@ class Broker {
   std::vector<std::string> Channels(Space space, std::string_view pattern);
   int64_t NumSub(Space space, std::string_view channel);
   int64_t NumPat();
+  // INFO's pubsub_channels / pubsubshard_channels: channels with a subscriber.
+  int64_t ChannelCount(Space space) const {
+    return channel_count_[static_cast<int>(space)].load(std::memory_order_relaxed);
+  }
 
   // Message frames, RESP2 (`*3`) or RESP3 (`>3`): kind is "message", "smessage", "subscribe"...
   static void AppendFrame(int resp, std::string_view kind, std::string_view channel,

@@ -39,7 +39,16 @@ class Subscriber {
   // Redis's clientSubscriptionsCount (channels and patterns) and the count that puts a RESP2
   // client in subscribed mode (shard channels too).
   int64_t classic_count() const { return static_cast<int64_t>(channels.size() + patterns.size()); }
-  int64_t total_count() const { return classic_count() + static_cast<int64_t>(shard_channels.size()); }
+  int64_t total_count() const {
+    return classic_count() + static_cast<int64_t>(shard_channels.size());
+  }
+  // The counts CLIENT LIST shows from other threads (sub, psub, ssub), published after a change.
+  void PublishCounts() {
+    shown_channels.store(static_cast<int>(channels.size()), std::memory_order_relaxed);
+    shown_patterns.store(static_cast<int>(patterns.size()), std::memory_order_relaxed);
+    shown_shard_channels.store(static_cast<int>(shard_channels.size()), std::memory_order_relaxed);
+  }
+  std::atomic<int> shown_channels{0}, shown_patterns{0}, shown_shard_channels{0};
 
  private:
   const uint64_t id_;

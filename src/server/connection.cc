@@ -36,6 +36,7 @@ Connection::Connection(Server& server, EventLoop& loop, int fd, uint64_t id, std
   session_.authenticated = !server.auth_required();
   session_.created_ms = created_ms_;
   session_.subscriber = this;
+  session_.peer_id = unix_socket ? "unix:" + laddr_ : addr_;
   last_ms_ = created_ms_;
   handler_ = [this](uint32_t events) { OnEvents(events); };
 }
@@ -64,6 +65,7 @@ void Connection::Close() {
   }
   server_.dispatcher().broker().UnsubscribeAll(this);
   if (session_.tracking != 0) server_.dispatcher().tracker().Disable(id());
+  if (session_.monitor) server_.dispatcher().monitors().Remove(this);
   loop_.Remove(fd_);
   server_.Unregister(this);
   loop_.AfterBatch([this] { delete this; });

@@ -334,6 +334,7 @@ std::string Server::ClientLine(const Connection& c) {
   int64_t now = engine::NowMs();
   uint32_t f = s.shown_flags.load(std::memory_order_relaxed);
   std::string flags;
+  if (f & commands::Session::kShowMonitor) flags += 'O';
   if (f & commands::Session::kShowMulti) flags += 'x';
   {
     std::lock_guard lock(blocked_mu_);
@@ -348,6 +349,10 @@ std::string Server::ClientLine(const Connection& c) {
   if (c.laddr() == unix_path_ && !unix_path_.empty()) flags += 'U';
   if (f & commands::Session::kShowNoEvict) flags += 'e';
   if (f & commands::Session::kShowNoTouch) flags += 'T';
+  const int subs = c.shown_channels.load(std::memory_order_relaxed);
+  const int psubs = c.shown_patterns.load(std::memory_order_relaxed);
+  const int ssubs = c.shown_shard_channels.load(std::memory_order_relaxed);
+  if (subs + psubs + ssubs > 0) flags += 'P';
   if (flags.empty()) flags = "N";
   std::string name, lib_name, lib_ver, user;
   {
@@ -360,11 +365,12 @@ std::string Server::ClientLine(const Connection& c) {
   const commands::CommandSpec* last = s.last_spec.load(std::memory_order_relaxed);
   int64_t qbuf = c.query_buffer_bytes();
   return absl::StrFormat(
-      "id=%d addr=%s laddr=%s fd=%d name=%s age=%d idle=%d flags=%s db=%d sub=0 psub=0 ssub=0 "
+      "id=%d addr=%s laddr=%s fd=%d name=%s age=%d idle=%d flags=%s db=%d sub=%d psub=%d ssub=%d "
       "multi=%d qbuf=%d qbuf-free=%d argv-mem=0 multi-mem=0 rbs=16384 rbp=0 obl=0 oll=0 omem=%d "
       "tot-mem=%d events=r cmd=%s user=%s redir=%d resp=%d lib-name=%s lib-ver=%s",
       s.id, c.addr(), c.laddr(), c.fd(), name, (now - c.created_ms()) / 1000,
-      (now - c.last_interaction_ms()) / 1000, flags, s.shown_db.load(), s.shown_multi_count.load(),
+      (now - c.last_interaction_ms()) / 1000, flags, s.shown_db.load(), subs, psubs, ssubs,
+      s.shown_multi_count.load(),
       qbuf, qbuf > 0 ? 16384 - (qbuf % 16384) : 0, c.output_bytes(),
       16384 + qbuf + c.output_bytes(), last ? last->FullName() : "NULL", user,
       tracks ? static_cast<int64_t>(tracking.redirect) : -1, s.shown_resp.load(),
@@ -667,6 +673,7 @@ void Server::AppendInfo(std::string_view section, std::string* out) {
     }
     int64_t errors = 0;
     for (auto& [name, n] : dispatcher_->ErrorStats()) errors += n;
+    pubsub::Broker& broker = dispatcher_->broker();
     StrAppend(
         out, "# Stats\r\n", "total_connections_received:", total_connections_.load(), "\r\n",
         "total_commands_processed:", dispatcher_->total_commands(), "\r\n",
@@ -683,7 +690,9 @@ void Server::AppendInfo(std::string_view section, std::string* out) {
         "evicted_scripts:", dispatcher_->scripting().cache().evicted(), "\r\n",
         "total_eviction_exceeded_time:0\r\ncurrent_eviction_exceeded_time:0\r\n",
         "keyspace_hits:", hits, "\r\n", "keyspace_misses:", misses, "\r\n",
-        "pubsub_channels:0\r\npubsub_patterns:0\r\npubsubshard_channels:0\r\n",
+        "pubsub_channels:", broker.ChannelCount(pubsub::Broker::Space::kClassic), "\r\n",
+        "pubsub_patterns:", broker.NumPat(), "\r\n",
+        "pubsubshard_channels:", broker.ChannelCount(pubsub::Broker::Space::kShard), "\r\n",
         "latest_fork_usec:0\r\ntotal_forks:0\r\nmigrate_cached_sockets:0\r\n",
         "slave_expires_tracked_keys:0\r\nactive_defrag_hits:0\r\nactive_defrag_misses:0\r\n",
         "active_defrag_key_hits:0\r\nactive_defrag_key_misses:0\r\n",
