@@ -204,6 +204,10 @@ struct Session {
   bool subscribed_mode() const { return subscriber != nullptr && subscriber->total_count() > 0 && resp == 2; }
   // This command's reply is Pub/Sub confirmations, which CLIENT REPLY OFF/SKIP does not silence.
   bool push_reply = false;
+
+  // Client-side caching: pubsub::TrackingFlag bits (the tracker holds the state other threads
+  // read; this copy is the client's own, with CLIENT CACHING's one-command flag).
+  uint32_t tracking = 0;
 };
 
 // What commands may ask of the server they run in (implemented in server/).
@@ -257,6 +261,11 @@ class ServerApi {
   // CLIENT UNBLOCK: ends the wait of a blocked client as a timeout would, or with the UNBLOCKED
   // error. False when no such client is blocked.
   virtual bool UnblockClient(uint64_t id, bool with_error) = 0;
+  // Calls fn with the connected client `id` (as a Pub/Sub subscriber, and its session) while it
+  // cannot go away, from any thread; false when there is no such client. fn must not call back
+  // into the server's client registry.
+  virtual bool WithClient(uint64_t id,
+                          const std::function<void(pubsub::Subscriber&, const Session&)>& fn) = 0;
 };
 
 class Dispatcher;

@@ -143,6 +143,10 @@ void CmdReset(CommandContext& ctx) {
   s.no_evict = false;
   s.reply_mode = Session::ReplyMode::kOn;
   if (s.subscriber != nullptr) ctx.dispatcher.broker().UnsubscribeAll(s.subscriber);
+  if (s.tracking != 0) {
+    ctx.dispatcher.tracker().Disable(s.id);
+    s.tracking = 0;
+  }
   if (s.monitor) {
     ctx.dispatcher.monitors().Remove(s.subscriber);
     s.monitor = false;
@@ -348,8 +352,6 @@ void CmdClientSetInfo(CommandContext& ctx) {
   }
   ctx.reply.Ok();
 }
-
-void CmdClientGetRedir(CommandContext& ctx) { ctx.reply.Integer(-1); }
 
 void CmdClientUnblock(CommandContext& ctx) {
   bool with_error = false;
@@ -644,17 +646,6 @@ void RegisterConnectionCommands(CommandRegistry& r) {
                              "O(1)",
                              nullptr,
                              "request_policy:all_nodes response_policy:all_succeeded"});
-  r.AddSubcommand("client", {"getredir",
-                             2,
-                             kPlainConn,
-                             "slow connection",
-                             {},
-                             CmdClientGetRedir,
-                             "Returns the client ID to which the connection's tracking "
-                             "notifications are redirected.",
-                             "6.0.0",
-                             "connection",
-                             "O(1)"});
   r.AddSubcommand("client", {"help",
                              2,
                              kNoLock | kLoading | kStale | kSentinel,

@@ -11,8 +11,20 @@
 namespace weir::commands {
 
 Dispatcher::Dispatcher(CommandRegistry& registry, ServerApi& server)
-    : registry_(registry), server_(server), notifier_(server.engine(), broker_) {
+    : registry_(registry),
+      server_(server),
+      notifier_(server.engine(), broker_),
+      tracker_([&server](uint64_t id, const pubsub::Tracker::ClientFn& fn) {
+        return server.WithClient(id, [&fn](pubsub::Subscriber& s, const Session&) {
+          // Subscribed to anything (Redis's CLIENT_PUBSUB), as published for other threads.
+          fn(s, s.shown_channels.load(std::memory_order_relaxed) +
+                        s.shown_patterns.load(std::memory_order_relaxed) +
+                        s.shown_shard_channels.load(std::memory_order_relaxed) >
+                    0);
+        });
+      }) {
   server.engine().SetKeyEventListener(&notifier_);
+  server.engine().SetInvalidationListener(&tracker_);
 }
 
 namespace {
@@ -34,6 +46,19 @@ std::string UnknownSubcommandError(ArgList args) {
   return StrCat("ERR unknown subcommand '", UntilNul(args[1]).substr(0, 128), "'. Try ", upper,
                 " HELP.");
 }
+
+// CLIENT CACHING yes|no holds for the next command only (or the next transaction): Redis's
+// resetClient drops it after any command but CLIENT's own subcommands, outside MULTI.
+struct CachingReset {
+  Session& session;
+  const CommandSpec* spec = nullptr;
+  bool ran = true;
+  ~CachingReset() {
+    if (!(session.tracking & pubsub::kTrackingCaching) || !ran || session.in_multi) return;
+    if (spec != nullptr && spec->parent != nullptr && spec->parent->name == "client") return;
+    session.tracking &= ~pubsub::kTrackingCaching;
+  }
+};
 
 bool ArityOk(const CommandSpec& spec, size_t argc) {
   int n = static_cast<int>(argc);
@@ -90,8 +115,27 @@ bool Dispatcher::ProtectedAllowed(const CommandSpec& spec, const Session& sessio
 
 Dispatcher::Outcome Dispatcher::Execute(Session& session, ArgList args,
                                         protocol::ReplyBuilder& reply) {
+  pubsub::Tracker::Scope tracking_scope(session.id, &session.tracking);
+  CachingReset caching_reset{session};
+  if (tracker_.total_keys() > 0 && tracker_.OverLimit(TrackingMaxKeys())) {
+    // Before the command, as Redis's processCommand: what this client is told goes before its
+    // reply (a push the command itself causes waits until after it).
+    std::string own;
+    {
+      pubsub::Tracker::Scope capture(session.id, &session.tracking, &own);
+      tracker_.LimitUsedSlots(TrackingMaxKeys());
+    }
+    if (!own.empty()) {
+      if (session.reply_mode == Session::ReplyMode::kOn || session.subscriber == nullptr) {
+        reply.buffer()->append(own);
+      } else {
+        session.subscriber->Deliver(own);
+      }
+    }
+  }
   bool unknown_sub = false;
   const CommandSpec* spec = registry_.Resolve(args, &unknown_sub);
+  caching_reset.spec = spec;
   if (spec == nullptr) {
     Reject(session, reply, nullptr,
            unknown_sub ? UnknownSubcommandError(args) : UnknownCommandError(args));
@@ -121,6 +165,7 @@ Dispatcher::Outcome Dispatcher::Execute(Session& session, ArgList args,
   }
   if (pause_until_ms_.load(std::memory_order_relaxed) != 0 && !session.monitor &&
       IsPaused(*spec, session, engine::NowMs())) {
+    caching_reset.ran = false;
     return Outcome::kPaused;
   }
 
@@ -191,8 +236,16 @@ bool Dispatcher::RunBlocked(const BlockedClient& b, engine::LockSet& locks, std:
   protocol::ReplyBuilder reply(out);
   reply.set_resp3(b.resp == 3);
   BlockRequest again;
-  ExecuteLocked(session, *b.spec, b.arg_views, reply, locks, &again);
-  return !again.requested;
+  // The served client is the current one (NOLOOP, remembered reads); invalidations it gets
+  // itself follow its reply, as Redis's pending tracking keys.
+  std::string own_pushes;
+  {
+    pubsub::Tracker::Scope tracking_scope(b.client_id, nullptr, &own_pushes);
+    ExecuteLocked(session, *b.spec, b.arg_views, reply, locks, &again);
+  }
+  if (again.requested) return false;
+  out->append(own_pushes);
+  return true;
 }
 
 void Dispatcher::CountUnblocked(const BlockedClient& b, bool failed) {
@@ -246,6 +299,10 @@ void Dispatcher::ExecuteLocked(Session& session, const CommandSpec& spec, ArgLis
   }
   // As Redis, a command that blocks is counted once, when it is finally served.
   if (block != nullptr && block->requested) return;
+  if ((spec.flags & kReadOnly) && !(spec.flags & (kRunsScript | kPubSub)) &&
+      tracker_.tracking_clients() > 0) {
+    RememberTrackedKeys(spec, args);
+  }
   int64_t elapsed = engine::NowUs() - start;
   spec.stats.Add(CommandStats::kCalls, 1);
   spec.stats.Add(CommandStats::kUsec, elapsed);
@@ -269,6 +326,33 @@ void Session::Publish() {
   shown_flags.store(f, std::memory_order_relaxed);
   shown_multi_count.store(in_multi ? static_cast<int>(queued.size()) : -1,
                           std::memory_order_relaxed);
+}
+
+void Dispatcher::RememberTrackedKeys(const CommandSpec& spec, ArgList args) {
+  uint32_t flags = tracker_.CurrentFlags();
+  if (!(flags & pubsub::kTrackingOn) || (flags & pubsub::kTrackingBcast)) return;
+  // OPTIN: only after CLIENT CACHING yes; OPTOUT: unless CLIENT CACHING no.
+  bool caching = (flags & pubsub::kTrackingCaching) != 0;
+  if (((flags & pubsub::kTrackingOptin) && !caching) ||
+      ((flags & pubsub::kTrackingOptout) && caching)) {
+    return;
+  }
+  thread_local std::vector<int> indexes;
+  indexes.clear();
+  spec.KeyIndexes(args, &indexes);
+  uint64_t id = pubsub::Tracker::current_id();
+  for (int i : indexes) tracker_.Remember(id, args[i]);
+}
+
+int64_t Dispatcher::TrackingMaxKeys() {
+  thread_local ConfigHandles<1> handles;
+  return handles.Read(server_.config(), {"tracking-table-max-keys"})[0];
+}
+
+void Dispatcher::LimitTrackingTable() {
+  if (tracker_.total_keys() == 0) return;
+  pubsub::Tracker::Scope nobody(0, nullptr);
+  tracker_.LimitUsedSlots(TrackingMaxKeys());
 }
 
 void Dispatcher::SetPause(int64_t until_ms, bool writes_only) {

@@ -13,6 +13,7 @@
 #include "commands/scripting.h"
 #include "pubsub/broker.h"
 #include "pubsub/keyspace_notifier.h"
+#include "pubsub/tracking.h"
 #include "pubsub/monitors.h"
 
 namespace weir::commands {
@@ -52,6 +53,12 @@ class Dispatcher {
   ServerApi& server() { return server_; }
   ScriptingState& scripting() { return scripting_; }
   pubsub::Broker& broker() { return broker_; }
+  pubsub::Tracker& tracker() { return tracker_; }
+  // tracking-table-max-keys, from the server's periodic tick (no current client).
+  void LimitTrackingTable();
+  // DEBUG PAUSE-CRON: the periodic tick does nothing while set.
+  bool cron_paused() const { return cron_paused_.load(std::memory_order_relaxed); }
+  void set_cron_paused(bool v) { cron_paused_.store(v, std::memory_order_relaxed); }
   pubsub::Monitors& monitors() { return monitors_; }
   // Shows the command to the monitors, as Redis's replicationFeedMonitors (commands/monitor.cc):
   // the caller checked monitors().active().
@@ -80,6 +87,11 @@ class Dispatcher {
   // A protected command (DEBUG, MODULE LOAD...) is allowed by its enable-*-command directive.
   bool ProtectedAllowed(const CommandSpec& spec, const Session& session);
 
+  // After a read-only command: the keys it read are remembered for the tracking client it ran
+  // for (the script's or transaction's caller too).
+  void RememberTrackedKeys(const CommandSpec& spec, ArgList args);
+  int64_t TrackingMaxKeys();
+
   // args: the request (a rejected EXEC is shown to monitors with them).
   void Reject(Session& session, protocol::ReplyBuilder& reply, const CommandSpec* spec,
               std::string_view error, ArgList args = {});
@@ -89,9 +101,11 @@ class Dispatcher {
   ScriptingState scripting_;
   pubsub::Broker broker_;
   pubsub::KeyspaceNotifier notifier_;
+  pubsub::Tracker tracker_;
   pubsub::Monitors monitors_;
   std::atomic<int64_t> pause_until_ms_{0};
   std::atomic<bool> pause_writes_only_{false};
+  std::atomic<bool> cron_paused_{false};
   enum Counter { kTotalCommands = 0, kRejectedCommands = 1 };
   PerThreadCounters<2> counters_;
   std::mutex error_mu_;

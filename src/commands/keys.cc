@@ -236,6 +236,7 @@ void CmdFlushDb(CommandContext& ctx) {
   if (!FlushMode(ctx, &async)) return;
   ctx.db.TouchAllWatched();
   ctx.db.Flush(async && HasKeys(ctx.db));
+  ctx.db.engine().NotifyFlushed(async);  // tracking clients: every key is invalid
   ctx.reply.Ok();
 }
 
@@ -247,6 +248,7 @@ void CmdFlushAll(CommandContext& ctx) {
     view.TouchAllWatched();
     view.Flush(async && HasKeys(view));
   }
+  ctx.db.engine().NotifyFlushed(async);  // once, not per database
   ctx.reply.Ok();
 }
 

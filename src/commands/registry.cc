@@ -145,6 +145,7 @@ void RegisterAllCommands(CommandRegistry& registry) {
   RegisterClusterCommands(registry);
   RegisterModuleCommands(registry);
   RegisterPubSubCommands(registry);
+  RegisterTrackingCommands(registry);
   RegisterMonitorCommands(registry);
 }
 

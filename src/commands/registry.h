@@ -82,6 +82,7 @@ void RegisterReplicationCommands(CommandRegistry& r);
 void RegisterClusterCommands(CommandRegistry& r);
 void RegisterModuleCommands(CommandRegistry& r);
 void RegisterPubSubCommands(CommandRegistry& r);
+void RegisterTrackingCommands(CommandRegistry& r);
 void RegisterMonitorCommands(CommandRegistry& r);
 
 }  // namespace weir::commands

@@ -778,6 +778,11 @@ void CmdDebug(CommandContext& ctx) {
     ctx.server.engine().set_active_expire_enabled(std::atoi(std::string(ctx.arg(2)).c_str()) != 0);
     return ctx.reply.Ok();
   }
+  if (EqualsIgnoreCase(sub, "pause-cron") && argc == 3) {
+    // atoi semantics, as Redis.
+    ctx.dispatcher.set_cron_paused(std::atoi(std::string(ctx.arg(2)).c_str()) != 0);
+    return ctx.reply.Ok();
+  }
   if (EqualsIgnoreCase(sub, "quicklist-packed-threshold") && argc == 3) {
     uint64_t size;
     if (!ParseMemory(ctx.arg(2), &size) || size > (1ull << 32) - (1 << 20)) {

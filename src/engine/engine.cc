@@ -541,6 +541,7 @@ void DbView::Modified(std::string_view key, const KeyEvent& event) {
   DbTable& t = Table(key);
   NoteReady(t, key);
   engine_.NotifyKeyEvent(db_, key, event);
+  engine_.NotifyModified(key, event);
   if (t.watched.empty()) return;
   auto it = t.watched.find(absl::string_view(key.data(), key.size()));
   if (it == t.watched.end()) return;

@@ -38,6 +38,23 @@ class KeyEventListener {
   virtual void OnKeyEvent(int db, std::string_view key, const KeyEvent& event) = 0;
 };
 
+// Where the commit path hands writes for client-side caching (the tracking table, which sends
+// invalidation messages). Called on the writing thread with the key's shard locked; only while
+// active() (some client tracks, or the table still holds keys), so a write costs one relaxed
+// load when nobody tracks.
+class InvalidationListener {
+ public:
+  virtual ~InvalidationListener() = default;
+  // key was written; expired: removed by expiry (no client made the change).
+  virtual void OnKeyModified(std::string_view key, bool expired) = 0;
+  // FLUSHDB / FLUSHALL: every tracked key is invalid.
+  virtual void OnFlush(bool async) = 0;
+  bool active() const { return active_.load(std::memory_order_relaxed) != 0; }
+
+ protected:
+  std::atomic<int64_t> active_{0};
+};
+
 class Engine {
  public:
   // num_shards must be a power of two.
@@ -119,6 +136,21 @@ class Engine {
     }
   }
 
+  // Client-side caching: the listener every write (and flush) is handed to while it is active.
+  void SetInvalidationListener(InvalidationListener* listener) { invalidation_listener_ = listener; }
+  void NotifyModified(std::string_view key, const KeyEvent& event) {
+    if (invalidation_listener_ != nullptr && invalidation_listener_->active()) {
+      invalidation_listener_->OnKeyModified(key,
+                                            (event.cls & (kNotifyExpired | kNotifyEvicted)) != 0);
+    }
+  }
+  // Called once per FLUSHDB / FLUSHALL (not per database flushed).
+  void NotifyFlushed(bool async) {
+    if (invalidation_listener_ != nullptr && invalidation_listener_->active()) {
+      invalidation_listener_->OnFlush(async);
+    }
+  }
+
   // Scripts past busy-reply-threshold, on any thread. While there is one, commands get -BUSY
   // instead of waiting for its shards (LockSet::LockUnlessBusy).
   int busy_scripts() const { return busy_scripts_.load(std::memory_order_acquire); }
@@ -141,6 +173,7 @@ class Engine {
   std::atomic<int> running_scripts_{0};
   std::atomic<uint32_t> notify_classes_{0};
   KeyEventListener* key_event_listener_ = nullptr;
+  InvalidationListener* invalidation_listener_ = nullptr;
   std::vector<int> expire_cursor_db_;  // per shard: which db active expiry looks at next
 
   void LazyFreeLoop();
@@ -251,8 +284,9 @@ class DbView {
   // A detached deep copy of e (its structure too), without TTL.
   Entry* Clone(const Entry* e);
 
-  // The commit path of every write: dirtiness, WATCH invalidation, blocked-client wake-ups and
-  // the keyspace notification of event (later: AOF propagation). One call per write of a key.
+  // The commit path of every write: dirtiness, WATCH invalidation, blocked-client wake-ups, the
+  // keyspace notification of event and client-side caching's invalidation (later: AOF
+  // propagation). One call per write of a key.
   void Modified(std::string_view key, const KeyEvent& event);
   // A second event of a write already recorded (SET ... EX: "set" then "expire"; a pop that
   // emptied its key: "lpop" then "del"): notified only, not counted again.

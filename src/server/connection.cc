@@ -67,6 +67,7 @@ void Connection::Close() {
     server_.CountBlocked(-1);
   }
   server_.dispatcher().broker().UnsubscribeAll(this);
+  if (session_.tracking != 0) server_.dispatcher().tracker().Disable(id());
   if (session_.monitor) server_.dispatcher().monitors().Remove(this);
   server_.client_limits().AddClientMemory(loop_.index(), -mem_counted_);
   mem_counted_ = 0;

@@ -82,6 +82,16 @@ Server::Server(Config& config) : config_(config) {
   }
   client_limits_ = std::make_unique<ClientLimits>(threads);
   client_limits_->LoadOutputLimits(config_.String("client-output-buffer-limit"));
+  // BCAST invalidations are sent once per event-loop batch of the writing thread.
+  dispatcher_->tracker().SetBatchScheduler([this](std::function<void()> fn) {
+    for (auto& l : loops_) {
+      if (l->on_loop_thread()) {
+        l->AfterBatch(std::move(fn));
+        return true;
+      }
+    }
+    return false;
+  });
   query_buffer_limit_ = &config_.Numeric("client-query-buffer-limit");
   max_bulk_len_ = &config_.Numeric("proto-max-bulk-len");
   start_ms_ = engine::NowMs();
@@ -258,6 +268,7 @@ void Server::Unregister(Connection* c) {
 }
 
 void Server::Tick(EventLoop& loop) {
+  if (dispatcher_->cron_paused()) return;  // DEBUG PAUSE-CRON 1
   int64_t now = engine::NowMs();
   int hz = static_cast<int>(std::clamp<int64_t>(config_.Int("hz"), 1, 500));
   int effort = static_cast<int>(std::clamp<int64_t>(config_.Int("active-expire-effort"), 1, 10));
@@ -269,7 +280,10 @@ void Server::Tick(EventLoop& loop) {
     // An expired stream ends the XREADGROUP waits on it (they reply NOGROUP), as in Redis.
     commands::ServePendingReadyKeys(*dispatcher_);
   }
-  if (loop.index() == 0) mem::SamplePeak();
+  if (loop.index() == 0) {
+    mem::SamplePeak();
+    dispatcher_->LimitTrackingTable();
+  }
 
   int64_t idle = config_.Int("timeout");
   bool pause_over = now >= dispatcher_->pause_end_ms();
@@ -331,6 +345,11 @@ std::string Server::ClientLine(const Connection& c) {
     std::lock_guard lock(blocked_mu_);
     if (blocked_.contains(s.id)) flags += 'b';
   }
+  pubsub::Tracker::ClientInfo tracking;
+  bool tracks = dispatcher_->tracker().Info(s.id, &tracking);
+  if (tracks) flags += 't';
+  if (tracks && (tracking.flags & pubsub::kTrackingBrokenRedir)) flags += 'R';
+  if (tracks && (tracking.flags & pubsub::kTrackingBcast)) flags += 'B';
   if (f & commands::Session::kShowDirtyCas) flags += 'd';
   if (c.laddr() == unix_path_ && !unix_path_.empty()) flags += 'U';
   if (f & commands::Session::kShowNoEvict) flags += 'e';
@@ -354,12 +373,12 @@ std::string Server::ClientLine(const Connection& c) {
   return absl::StrFormat(
       "id=%d addr=%s laddr=%s fd=%d name=%s age=%d idle=%d flags=%s db=%d sub=%d psub=%d ssub=%d "
       "multi=%d qbuf=%d qbuf-free=%d argv-mem=%d multi-mem=%d rbs=%d rbp=%d obl=%d oll=%d omem=%d "
-      "tot-mem=%d events=r cmd=%s user=%s redir=-1 resp=%d lib-name=%s lib-ver=%s",
+      "tot-mem=%d events=r cmd=%s user=%s redir=%d resp=%d lib-name=%s lib-ver=%s",
       s.id, c.addr(), c.laddr(), c.fd(), name, (now - c.created_ms()) / 1000,
       (now - c.last_interaction_ms()) / 1000, flags, s.shown_db.load(), subs, psubs, ssubs,
       s.shown_multi_count.load(), m.qbuf, m.qbuf_free, m.argv_mem, m.multi_mem, m.rbs, m.rbp,
       m.obl, m.oll, m.omem, m.tot_mem, last ? last->FullName() : "NULL", user,
-      s.shown_resp.load(),
+      tracks ? static_cast<int64_t>(tracking.redirect) : -1, s.shown_resp.load(),
       lib_name, lib_ver);
 }
 
@@ -539,6 +558,16 @@ void Server::EvictClients() {
   }
 }
 
+bool Server::WithClient(uint64_t id,
+                        const std::function<void(pubsub::Subscriber&, const commands::Session&)>& fn) {
+  // Under the registry lock: a connection unregisters (on its own thread) before it is freed.
+  std::lock_guard lock(clients_mu_);
+  auto it = clients_.find(id);
+  if (it == clients_.end() || it->second->closing()) return false;
+  fn(*it->second, it->second->session());
+  return true;
+}
+
 Connection* Server::FindClient(uint64_t id) {
   std::lock_guard lock(clients_mu_);
   auto it = clients_.find(id);
@@ -691,7 +720,8 @@ void Server::AppendInfo(std::string_view section, std::string* out) {
               "cluster_connections:0\r\n", "maxclients:", config_.Int("maxclients"), "\r\n",
               "client_recent_max_input_buffer:0\r\nclient_recent_max_output_buffer:0\r\n",
               "blocked_clients:", blocked_clients_.load(),
-              "\r\ntracking_clients:0\r\nclients_in_timeout_table:0\r\n",
+              "\r\ntracking_clients:", dispatcher_->tracker().tracking_clients(),
+              "\r\nclients_in_timeout_table:0\r\n",
               "total_blocking_keys:", blocking.keys,
               "\r\ntotal_blocking_keys_on_nokey:", blocking.keys_on_nokey, "\r\n");
   } else if (section == "persistence") {
@@ -744,7 +774,9 @@ void Server::AppendInfo(std::string_view section, std::string* out) {
         "slave_expires_tracked_keys:0\r\nactive_defrag_hits:0\r\nactive_defrag_misses:0\r\n",
         "active_defrag_key_hits:0\r\nactive_defrag_key_misses:0\r\n",
         "total_active_defrag_time:0\r\ncurrent_active_defrag_time:0\r\n",
-        "tracking_total_keys:0\r\ntracking_total_items:0\r\ntracking_total_prefixes:0\r\n",
+        "tracking_total_keys:", dispatcher_->tracker().total_keys(), "\r\n",
+        "tracking_total_items:", dispatcher_->tracker().total_items(), "\r\n",
+        "tracking_total_prefixes:", dispatcher_->tracker().total_prefixes(), "\r\n",
         "unexpected_error_replies:0\r\n", "total_error_replies:", errors, "\r\n",
         "dump_payload_sanitizations:0\r\n",
         "total_reads_processed:0\r\ntotal_writes_processed:0\r\n",

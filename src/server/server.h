@@ -84,6 +84,8 @@ class Server : public commands::ServerApi {
   void DeliverToBlocked(std::shared_ptr<commands::BlockedClient> b, std::string reply) override;
   void RetryBlocked(std::shared_ptr<commands::BlockedClient> b) override;
   bool UnblockClient(uint64_t id, bool with_error) override;
+  bool WithClient(uint64_t id, const std::function<void(pubsub::Subscriber&,
+                                                        const commands::Session&)>& fn) override;
 
  private:
   struct Listener {
