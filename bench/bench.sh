@@ -7,7 +7,7 @@ cd "$(dirname "$0")/.."
 # The stream consumer-group load generator (C, hiredis), built apart from the server.
 # STREAMLOAD may name a prebuilt one; without hiredis the stream-group rows report FAIL.
 streamload="${STREAMLOAD:-build/bench/streamload}"
-if [ -z "${STREAMLOAD:-}" ] && { [ ! -x "$streamload" ] || [ bench/streamload.c -nt "$streamload" ]; }; then
+if [ -z "${STREAMLOAD:-}" ] && { [ ! -x "$streamload" ] || [ bench/streamload.c -nt "$streamload" ] || [ bench/loadgen.h -nt "$streamload" ]; }; then
   mkdir -p "$(dirname "$streamload")"
   "${CC:-cc}" -O2 -Wall -Wextra -std=gnu11 -o "$streamload" bench/streamload.c -lhiredis -lpthread ||
     echo "bench.sh: could not build $streamload (needs libhiredis-dev: scripts/deps.sh installs it)" >&2
@@ -15,7 +15,7 @@ fi
 export STREAMLOAD="$streamload"
 # The Pub/Sub load generator, the same way (PUBSUBLOAD may name a prebuilt one).
 pubsubload="${PUBSUBLOAD:-build/bench/pubsubload}"
-if [ -z "${PUBSUBLOAD:-}" ] && { [ ! -x "$pubsubload" ] || [ bench/pubsubload.c -nt "$pubsubload" ]; }; then
+if [ -z "${PUBSUBLOAD:-}" ] && { [ ! -x "$pubsubload" ] || [ bench/pubsubload.c -nt "$pubsubload" ] || [ bench/loadgen.h -nt "$pubsubload" ]; }; then
   mkdir -p "$(dirname "$pubsubload")"
   "${CC:-cc}" -O2 -Wall -Wextra -std=gnu11 -o "$pubsubload" bench/pubsubload.c -lhiredis ||
     echo "bench.sh: could not build $pubsubload (needs libhiredis-dev: scripts/deps.sh installs it)" >&2

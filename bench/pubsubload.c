@@ -31,7 +31,8 @@
  * Prints one JSON object on stdout; exit status 0 on success, 1 when the server failed, lost a
  * message or answered an error (the JSON then says which), 2 on bad usage.
  *
- * Build: cc -O2 bench/pubsubload.c -o pubsubload -lhiredis   (bench/bench.sh does it)
+ * Build: cc -O2 bench/pubsubload.c -o pubsubload -lhiredis   (bench/bench.sh does it;
+ * it includes bench/loadgen.h, next to it)
  */
 #define _GNU_SOURCE
 #include <errno.h>
@@ -47,6 +48,8 @@
 #include <sys/timerfd.h>
 #include <time.h>
 #include <unistd.h>
+
+#include "loadgen.h"
 
 /* ---- options ---- */
 
@@ -69,12 +72,6 @@ enum { kTimestampDigits = 20, kReadChunk = 256 * 1024 };
 static int failed;
 static char error_text[256];
 
-static uint64_t now_ns(void) {
-  struct timespec ts;
-  clock_gettime(CLOCK_MONOTONIC, &ts);
-  return (uint64_t)ts.tv_sec * 1000000000u + (uint64_t)ts.tv_nsec;
-}
-
 /* Records the first failure; later ones are consequences of it. */
 static void set_failed(const char* fmt, ...) {
   if (failed) return;
@@ -85,17 +82,7 @@ static void set_failed(const char* fmt, ...) {
   failed = 1;
 }
 
-/* ---- latency histogram (as streamload's) ----
- * Log-linear buckets over nanoseconds: values below 64 get a bucket each; above, every
- * power of two is split into 64 buckets, so a bucket is at most 1/64 (1.6 %) wide. */
-
-enum { kSubBits = 6, kSub = 1 << kSubBits, kBuckets = 64 * kSub };
-
-typedef struct {
-  uint64_t counts[kBuckets];
-  uint64_t total;
-  uint64_t max_ns;
-} histogram;
+/* ---- latency (the histogram is in loadgen.h) ---- */
 
 static histogram latency;
 
@@ -105,38 +92,6 @@ static int opt_verbose;
 static uint64_t run_start;
 static uint64_t latency_from; /* messages sent before this are left out of the percentiles */
 static uint64_t slice_max[kSlices];
-
-static int bucket_of(uint64_t ns) {
-  if (ns < kSub) return (int)ns;
-  int msb = 63 - __builtin_clzll(ns);
-  int shift = msb - kSubBits;
-  return (shift + 1) * kSub + (int)((ns >> shift) - kSub);
-}
-
-static double bucket_value(int b) {
-  if (b < kSub) return b;
-  int shift = b / kSub - 1;
-  uint64_t low = (uint64_t)(b % kSub + kSub) << shift;
-  return (double)low + (double)((uint64_t)1 << shift) / 2.0;
-}
-
-static void histogram_add(histogram* h, uint64_t ns) {
-  h->counts[bucket_of(ns)]++;
-  h->total++;
-  if (ns > h->max_ns) h->max_ns = ns;
-}
-
-static double histogram_percentile_ms(const histogram* h, double p) {
-  if (h->total == 0) return -1.0;
-  uint64_t rank = (uint64_t)(p * (double)h->total + 0.5);
-  if (rank < 1) rank = 1;
-  uint64_t seen = 0;
-  for (int b = 0; b < kBuckets; b++) {
-    seen += h->counts[b];
-    if (seen >= rank) return bucket_value(b) / 1e6;
-  }
-  return (double)h->max_ns / 1e6;
-}
 
 /* ---- connections ---- */
 
@@ -439,20 +394,6 @@ static int flush_publisher(void) {
 }
 
 /* ---- report ---- */
-
-static void json_string(const char* s) {
-  putchar('"');
-  for (; *s; s++) {
-    unsigned char ch = (unsigned char)*s;
-    if (ch == '"' || ch == '\\')
-      printf("\\%c", ch);
-    else if (ch < 0x20)
-      printf("\\u%04x", ch);
-    else
-      putchar(ch);
-  }
-  putchar('"');
-}
 
 static double cpu_seconds(void) {
   struct rusage ru;
