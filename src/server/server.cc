@@ -307,6 +307,15 @@ int Server::Run() {
   for (size_t i = 1; i < loops_.size(); ++i) {
     threads.emplace_back([this, i] { loops_[i]->Run(); });
   }
+  // Redis prints its logo (with the port and pid) when always-show-logo is set, and a one-line
+  // summary otherwise; tools that start it (the Redis test suite) wait for " PID: <pid>".
+  if (config_.Bool("always-show-logo")) {
+    Log(LogLevel::kNotice, StrCat("Weir ", WEIR_VERSION, " (Redis 7.2.6 compatible) 64 bit\n",
+                                  "    Running in standalone mode\n", "    Port: ", port_,
+                                  "\n", "    PID: ", getpid(), "\n"));
+  } else {
+    Log(LogLevel::kNotice, StrCat("Running mode=standalone, port=", port_, "."));
+  }
   Log(LogLevel::kNotice, StrCat("Server initialized with ", loops_.size(), " threads and ",
                                 engine_->num_shards(), " shards"));
   Log(LogLevel::kNotice, "Ready to accept connections tcp");
