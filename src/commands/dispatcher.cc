@@ -11,7 +11,10 @@
 namespace weir::commands {
 
 Dispatcher::Dispatcher(CommandRegistry& registry, ServerApi& server)
-    : registry_(registry), server_(server), notifier_(server.engine(), broker_) {
+    : registry_(registry),
+      server_(server),
+      evictor_(server.engine()),
+      notifier_(server.engine(), broker_) {
   server.engine().SetKeyEventListener(&notifier_);
 }
 
@@ -124,7 +127,9 @@ Dispatcher::Outcome Dispatcher::Execute(Session& session, ArgList args,
     return Outcome::kPaused;
   }
 
-  if (OverMaxmemory() && DeniedOnOom(*spec, session, args)) {
+  // maxmemory: evict first (no shard lock is held here), then refuse deny-oom commands when
+  // memory is still over and nothing could be evicted.
+  if (!EnforceMaxmemory() && DeniedOnOom(*spec, session, args)) {
     Reject(session, reply, spec, protocol::errors::kOom, args);
     return Outcome::kDone;
   }
@@ -297,10 +302,23 @@ bool Dispatcher::IsPaused(const CommandSpec& spec, const Session& session, int64
   return writes;
 }
 
-bool Dispatcher::OverMaxmemory() const {
-  thread_local ConfigHandles<1> handles;
-  int64_t maxmemory = handles.Read(server_.config(), {"maxmemory"})[0];
-  return maxmemory > 0 && mem::UsedMemory() > maxmemory;
+bool Dispatcher::EnforceMaxmemory() {
+  thread_local ConfigHandles<4> handles;
+  auto [maxmemory, policy, samples, tenacity] =
+      handles.Read(server_.config(), {"maxmemory", "maxmemory-policy", "maxmemory-samples",
+                                      "maxmemory-eviction-tenacity"});
+  if (maxmemory <= 0) {
+    evictor_.NoteUnder();
+    return true;
+  }
+  bool evicted = false;
+  Evictor::Result r = evictor_.Perform(maxmemory, static_cast<int>(policy),
+                                       static_cast<int>(samples), static_cast<int>(tenacity),
+                                       &evicted);
+  // A deletion may have listed keys that blocked clients wait on (XREADGROUP on a deleted
+  // stream); they are served now, one shard at a time.
+  if (evicted) ServePendingReadyKeys(*this);
+  return r != Evictor::Result::kFail;
 }
 
 bool Dispatcher::DeniesOom(const CommandSpec& spec, ArgList args) {
@@ -348,6 +366,7 @@ void Dispatcher::ResetStats() {
     error_counts_.clear();
   }
   counters_.Reset();
+  evictor_.ResetStats();
   for (CommandSpec* spec : registry_.all()) {
     auto reset = [](const CommandSpec& s) { s.stats.Reset(); };
     reset(*spec);

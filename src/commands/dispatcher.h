@@ -9,6 +9,7 @@
 #include <vector>
 
 #include "commands/blocking.h"
+#include "commands/eviction.h"
 #include "commands/registry.h"
 #include "commands/scripting.h"
 #include "pubsub/broker.h"
@@ -51,6 +52,7 @@ class Dispatcher {
   const CommandRegistry& registry() const { return registry_; }
   ServerApi& server() { return server_; }
   ScriptingState& scripting() { return scripting_; }
+  Evictor& evictor() { return evictor_; }
   pubsub::Broker& broker() { return broker_; }
   pubsub::Monitors& monitors() { return monitors_; }
   // Shows the command to the monitors, as Redis's replicationFeedMonitors (commands/monitor.cc):
@@ -71,9 +73,10 @@ class Dispatcher {
   void ResetStats();
 
  private:
-  // maxmemory (with the noeviction policy): whether memory is over the limit, and whether this
-  // command is refused then (deny-oom, a deny-oom script, EXEC of one, anything queued in MULTI).
-  bool OverMaxmemory() const;
+  // maxmemory: evicts by maxmemory-policy while used memory is over the limit; false when it is
+  // still over and nothing could be evicted. DeniedOnOom: whether this command is refused then
+  // (deny-oom, a deny-oom script, EXEC of one, anything queued in MULTI).
+  bool EnforceMaxmemory();
   bool DeniesOom(const CommandSpec& spec, ArgList args);
   bool DeniedOnOom(const CommandSpec& spec, const Session& session, ArgList args);
 
@@ -87,6 +90,7 @@ class Dispatcher {
   CommandRegistry& registry_;
   ServerApi& server_;
   ScriptingState scripting_;
+  Evictor evictor_;
   pubsub::Broker broker_;
   pubsub::KeyspaceNotifier notifier_;
   pubsub::Monitors monitors_;
