@@ -164,6 +164,12 @@ Dispatcher::Outcome Dispatcher::Execute(Session& session, ArgList args,
   if (!(spec->flags & (kBlocking | kMayBlock))) {
     ExecuteLocked(session, *spec, args, reply, locks);
     FinishWrites(*this, locks);
+    if (EvictionRequested()) {
+      // CONFIG SET maxmemory evicts at once, as Redis's updateMaxmemory, once no lock is held.
+      locks.Unlock();
+      EvictionRequested() = false;
+      EnforceMaxmemory();
+    }
     return Outcome::kDone;
   }
   BlockRequest block;
@@ -300,6 +306,11 @@ bool Dispatcher::IsPaused(const CommandSpec& spec, const Session& session, int64
     }
   }
   return writes;
+}
+
+bool& Dispatcher::EvictionRequested() {
+  thread_local bool requested = false;
+  return requested;
 }
 
 bool Dispatcher::EnforceMaxmemory() {

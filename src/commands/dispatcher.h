@@ -53,6 +53,9 @@ class Dispatcher {
   ServerApi& server() { return server_; }
   ScriptingState& scripting() { return scripting_; }
   Evictor& evictor() { return evictor_; }
+  // Set (on the thread running CONFIG SET maxmemory) to evict right after the command, once
+  // its locks are released.
+  static bool& EvictionRequested();
   pubsub::Broker& broker() { return broker_; }
   pubsub::Monitors& monitors() { return monitors_; }
   // Shows the command to the monitors, as Redis's replicationFeedMonitors (commands/monitor.cc):

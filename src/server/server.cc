@@ -634,6 +634,7 @@ void Server::ConfigChanged(std::string_view name) {
     engine_->set_notify_classes(
         static_cast<uint32_t>(KeyspaceEventFlags(config_.String("notify-keyspace-events"))));
   }
+  if (name == "maxmemory") commands::Dispatcher::EvictionRequested() = true;
   if (name == "maxmemory-policy" || name == "lfu-log-factor" || name == "lfu-decay-time") {
     bool lfu = config_.String("maxmemory-policy").find("lfu") != std::string::npos;
     engine_->SetLfu(lfu, static_cast<int>(config_.Int("lfu-log-factor")),
