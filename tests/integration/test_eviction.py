@@ -193,3 +193,49 @@ def test_object_freq_and_idletime_by_policy(mm):
     assert isinstance(r.object("idletime", "k"), int)
     with pytest.raises(Exception, match="LFU maxmemory policy is not selected"):
         r.object("freq", "k")
+
+
+def test_config_set_maxmemory_evicts_at_once(mm, connect):
+    """As Redis's updateMaxmemory: the evicted events come without any further command."""
+    r = mm
+    r.config_set("notify-keyspace-events", "Ee")
+    r.config_set("maxmemory-policy", "allkeys-lru")
+    sub = connect().pubsub()
+    sub.psubscribe("*")
+    wait_until(lambda: sub.get_message(timeout=0.1) is not None, msg="psubscribe reply")
+    r.set("foo", "bar")
+    r.config_set("maxmemory", 1)
+    m = wait_until(lambda: sub.get_message(timeout=0.1), msg="evicted event")
+    assert m["channel"] == b"__keyevent@0__:evicted" and m["data"] == b"foo"
+    r.config_set("maxmemory", 0)
+    sub.close()
+
+
+def test_concurrent_writers_stay_near_maxmemory(mm, connect):
+    import threading
+    r = mm
+    limit = used(r) + 2_000_000
+    r.config_set("maxmemory-policy", "allkeys-random")
+    r.config_set("maxmemory", limit)
+    errors = []
+
+    def writer(n):
+        try:
+            c = connect()
+            for chunk in range(4):
+                p = c.pipeline(transaction=False)
+                for i in range(400):
+                    p.set(f"w{n}:{chunk}:{i}", VALUE)
+                p.execute()
+        except Exception as e:  # pragma: no cover - reported below
+            errors.append(e)
+
+    ts = [threading.Thread(target=writer, args=(n,)) for n in range(4)]
+    for t in ts:
+        t.start()
+    for t in ts:
+        t.join()
+    assert not errors
+    settle(r, limit)
+    assert evicted(r) > 2000
+    assert r.dbsize() < 6400
