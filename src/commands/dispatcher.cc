@@ -314,10 +314,10 @@ bool& Dispatcher::EvictionRequested() {
 }
 
 bool Dispatcher::EnforceMaxmemory() {
-  thread_local ConfigHandles<4> handles;
-  auto [maxmemory, policy, samples, tenacity] =
+  thread_local ConfigHandles<5> handles;
+  auto [maxmemory, policy, samples, tenacity, lazy] =
       handles.Read(server_.config(), {"maxmemory", "maxmemory-policy", "maxmemory-samples",
-                                      "maxmemory-eviction-tenacity"});
+                                      "maxmemory-eviction-tenacity", "lazyfree-lazy-eviction"});
   if (maxmemory <= 0) {
     evictor_.NoteUnder();
     return true;
@@ -325,7 +325,7 @@ bool Dispatcher::EnforceMaxmemory() {
   bool evicted = false;
   Evictor::Result r = evictor_.Perform(maxmemory, static_cast<int>(policy),
                                        static_cast<int>(samples), static_cast<int>(tenacity),
-                                       &evicted);
+                                       lazy != 0, &evicted);
   // A deletion may have listed keys that blocked clients wait on (XREADGROUP on a deleted
   // stream); they are served now, one shard at a time.
   if (evicted) ServePendingReadyKeys(*this);

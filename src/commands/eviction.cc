@@ -101,7 +101,7 @@ bool Evictor::PopulatePool(int policy, int samples, int64_t now_ms) {
 }
 
 bool Evictor::DeleteLocked(engine::DbView& db, std::string_view key) {
-  if (!db.Delete(key, KeyEvent{kNotifyEvicted, "evicted"})) return false;
+  if (!db.Delete(key, KeyEvent{kNotifyEvicted, "evicted"}, lazy_)) return false;
   evicted_keys_.fetch_add(1, std::memory_order_relaxed);
   return true;
 }
@@ -154,7 +154,7 @@ bool Evictor::EvictRandom(int policy, int64_t now_ms) {
 }
 
 Evictor::Result Evictor::Perform(int64_t maxmemory, int policy, int samples, int tenacity,
-                                 bool* evicted_any) {
+                                 bool lazy, bool* evicted_any) {
   *evicted_any = false;
   if (mem::UsedMemory() <= maxmemory) {
     NoteUnder();
@@ -169,6 +169,7 @@ Evictor::Result Evictor::Perform(int64_t maxmemory, int policy, int samples, int
   if (!token.owns_lock()) {
     return last_failed_.load(std::memory_order_relaxed) ? Result::kFail : Result::kRunning;
   }
+  lazy_ = lazy;
   const int64_t start_us = engine::NowUs();
   const int64_t limit_us = TimeLimitUs(tenacity);
   const bool random = policy == kAllkeysRandom || policy == kVolatileRandom;
@@ -196,6 +197,12 @@ Evictor::Result Evictor::Perform(int64_t maxmemory, int policy, int samples, int
       return Result::kFail;
     }
     *evicted_any = true;
+    // Values handed to the lazy-free thread still count until it frees them: rather than
+    // evict everything meanwhile, let the command run and go on before the next one.
+    if (lazy_ && engine_.lazyfree_pending() > 0) {
+      last_failed_.store(false, std::memory_order_relaxed);
+      return Result::kRunning;
+    }
     // Bounded time per command: the next command goes on where this one stopped.
     if (++keys % 16 == 0 && engine::NowUs() - start_us > limit_us) {
       last_failed_.store(false, std::memory_order_relaxed);

@@ -38,7 +38,9 @@ class Evictor {
   // Evicts until used memory is under maxmemory (> 0). kFail: still over and nothing (more) can
   // be evicted, so deny-oom commands are refused. Returns whether any key was deleted in
   // *evicted_any (the caller then serves the ready keys the deletions listed).
-  Result Perform(int64_t maxmemory, int policy, int samples, int tenacity, bool* evicted_any);
+  // lazy: lazyfree-lazy-eviction (big values are freed on the lazy-free thread).
+  Result Perform(int64_t maxmemory, int policy, int samples, int tenacity, bool lazy,
+                 bool* evicted_any);
   // Called while under the limit: ends an over-limit period (eviction exceeded time).
   void NoteUnder();
 
@@ -77,6 +79,7 @@ class Evictor {
   std::vector<PoolEntry> pool_;        // ascending idle; guarded by token_
   int next_shard_ = 0;                 // guarded by token_
   int next_db_ = 0;                    // guarded by token_
+  bool lazy_ = false;                  // lazyfree-lazy-eviction; guarded by token_
   std::atomic<bool> last_failed_{false};
   std::atomic<int64_t> evicted_keys_{0};
   std::atomic<int64_t> over_since_us_{0};  // 0: not over

@@ -239,3 +239,21 @@ def test_concurrent_writers_stay_near_maxmemory(mm, connect):
     settle(r, limit)
     assert evicted(r) > 2000
     assert r.dbsize() < 6400
+
+
+def test_lazyfree_lazy_eviction(mm):
+    r = mm
+    r.config_set("lazyfree-lazy-eviction", "yes")
+    try:
+        p = r.pipeline(transaction=False)
+        for k in range(60):
+            p.hset(f"h:{k}", mapping={f"f{i}": "v" * 20 for i in range(100)})
+        p.execute()
+        limit = used(r) - 100_000
+        r.config_set("maxmemory-policy", "allkeys-lru")
+        r.config_set("maxmemory", limit)
+        settle(r, limit)
+        assert 0 < r.dbsize() < 60
+        assert evicted(r) > 0
+    finally:
+        r.config_set("lazyfree-lazy-eviction", "no")
