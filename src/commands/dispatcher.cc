@@ -13,6 +13,7 @@ namespace weir::commands {
 Dispatcher::Dispatcher(CommandRegistry& registry, ServerApi& server)
     : registry_(registry),
       server_(server),
+      evictor_(server.engine()),
       notifier_(server.engine(), broker_),
       tracker_([&server](uint64_t id, const pubsub::Tracker::ClientFn& fn) {
         return server.WithClient(id, [&fn](pubsub::Subscriber& s, const Session&) {
@@ -169,7 +170,9 @@ Dispatcher::Outcome Dispatcher::Execute(Session& session, ArgList args,
     return Outcome::kPaused;
   }
 
-  if (OverMaxmemory() && DeniedOnOom(*spec, session, args)) {
+  // maxmemory: evict first (no shard lock is held here), then refuse deny-oom commands when
+  // memory is still over and nothing could be evicted.
+  if (!EnforceMaxmemory() && DeniedOnOom(*spec, session, args)) {
     Reject(session, reply, spec, protocol::errors::kOom, args);
     return Outcome::kDone;
   }
@@ -204,6 +207,12 @@ Dispatcher::Outcome Dispatcher::Execute(Session& session, ArgList args,
   if (!(spec->flags & (kBlocking | kMayBlock))) {
     ExecuteLocked(session, *spec, args, reply, locks);
     FinishWrites(*this, locks);
+    if (EvictionRequested()) {
+      // CONFIG SET maxmemory evicts at once, as Redis's updateMaxmemory, once no lock is held.
+      locks.Unlock();
+      EvictionRequested() = false;
+      EnforceMaxmemory();
+    }
     return Outcome::kDone;
   }
   BlockRequest block;
@@ -381,10 +390,28 @@ bool Dispatcher::IsPaused(const CommandSpec& spec, const Session& session, int64
   return writes;
 }
 
-bool Dispatcher::OverMaxmemory() const {
-  thread_local ConfigHandles<1> handles;
-  int64_t maxmemory = handles.Read(server_.config(), {"maxmemory"})[0];
-  return maxmemory > 0 && mem::UsedMemory() > maxmemory;
+bool& Dispatcher::EvictionRequested() {
+  thread_local bool requested = false;
+  return requested;
+}
+
+bool Dispatcher::EnforceMaxmemory() {
+  thread_local ConfigHandles<5> handles;
+  auto [maxmemory, policy, samples, tenacity, lazy] =
+      handles.Read(server_.config(), {"maxmemory", "maxmemory-policy", "maxmemory-samples",
+                                      "maxmemory-eviction-tenacity", "lazyfree-lazy-eviction"});
+  if (maxmemory <= 0) {
+    evictor_.NoteUnder();
+    return true;
+  }
+  bool evicted = false;
+  Evictor::Result r = evictor_.Perform(maxmemory, static_cast<int>(policy),
+                                       static_cast<int>(samples), static_cast<int>(tenacity),
+                                       lazy != 0, &evicted);
+  // A deletion may have listed keys that blocked clients wait on (XREADGROUP on a deleted
+  // stream); they are served now, one shard at a time.
+  if (evicted) ServePendingReadyKeys(*this);
+  return r != Evictor::Result::kFail;
 }
 
 bool Dispatcher::DeniesOom(const CommandSpec& spec, ArgList args) {
@@ -432,6 +459,7 @@ void Dispatcher::ResetStats() {
     error_counts_.clear();
   }
   counters_.Reset();
+  evictor_.ResetStats();
   for (CommandSpec* spec : registry_.all()) {
     auto reset = [](const CommandSpec& s) { s.stats.Reset(); };
     reset(*spec);

@@ -9,6 +9,7 @@
 #include <vector>
 
 #include "commands/blocking.h"
+#include "commands/eviction.h"
 #include "commands/registry.h"
 #include "commands/scripting.h"
 #include "pubsub/broker.h"
@@ -52,6 +53,10 @@ class Dispatcher {
   const CommandRegistry& registry() const { return registry_; }
   ServerApi& server() { return server_; }
   ScriptingState& scripting() { return scripting_; }
+  Evictor& evictor() { return evictor_; }
+  // Set (on the thread running CONFIG SET maxmemory) to evict right after the command, once
+  // its locks are released.
+  static bool& EvictionRequested();
   pubsub::Broker& broker() { return broker_; }
   pubsub::Tracker& tracker() { return tracker_; }
   // tracking-table-max-keys, from the server's periodic tick (no current client).
@@ -78,9 +83,10 @@ class Dispatcher {
   void ResetStats();
 
  private:
-  // maxmemory (with the noeviction policy): whether memory is over the limit, and whether this
-  // command is refused then (deny-oom, a deny-oom script, EXEC of one, anything queued in MULTI).
-  bool OverMaxmemory() const;
+  // maxmemory: evicts by maxmemory-policy while used memory is over the limit; false when it is
+  // still over and nothing could be evicted. DeniedOnOom: whether this command is refused then
+  // (deny-oom, a deny-oom script, EXEC of one, anything queued in MULTI).
+  bool EnforceMaxmemory();
   bool DeniesOom(const CommandSpec& spec, ArgList args);
   bool DeniedOnOom(const CommandSpec& spec, const Session& session, ArgList args);
 
@@ -99,6 +105,7 @@ class Dispatcher {
   CommandRegistry& registry_;
   ServerApi& server_;
   ScriptingState scripting_;
+  Evictor evictor_;
   pubsub::Broker broker_;
   pubsub::KeyspaceNotifier notifier_;
   pubsub::Tracker tracker_;

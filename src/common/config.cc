@@ -635,8 +635,8 @@ void Config::BuildTable() {
   // Byte counts (memory units accepted, shown in bytes).
   memory("proto-max-bulk-len", 1024 * 1024, kLongMax, 512LL * 1024 * 1024);
   memory("repl-backlog-size", 1, kLongMax, 1024 * 1024);
-  // A limit with the noeviction policy is enforced (deny-oom commands get -OOM); an eviction
-  // policy with a limit is refused until eviction exists (CheckCombinations).
+  // Enforced before each command: keys are evicted by maxmemory-policy (commands/eviction.h);
+  // with noeviction, or nothing left to evict, deny-oom commands get -OOM.
   memory("maxmemory", 0, kUint64Max, 0, kUnsigned);
   memory("cluster-link-sendbuf-limit", 0, kUint64Max, 0, kUnsigned);
   memory("active-defrag-ignore-bytes", 1, kLongMax, 100LL << 20, kUnsigned);
@@ -1215,11 +1215,8 @@ bool Config::SetMany(const std::vector<std::pair<std::string, std::string>>& pai
 }
 
 bool Config::CheckCombinations(std::string* reason) const {
-  if (Find("maxmemory")->numeric.load() != 0 &&
-      CurrentValue(*Find("maxmemory-policy")) != "noeviction") {
-    *reason = NotSupported("maxmemory with an eviction policy (only noeviction)");
-    return false;
-  }
+  // No combination of directives is refused today (every maxmemory-policy is applied).
+  (void)reason;
   return true;
 }
 

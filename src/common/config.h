@@ -61,8 +61,7 @@ class Config {
   bool LoadFile(const std::string& path, std::string* err);
   // Applies `--name value [value...]` pairs from the command line (after the optional file).
   bool LoadArgs(const std::vector<std::string>& args, std::string* err);
-  // After loading: false with the reason when settings conflict (maxmemory with a policy Weir
-  // cannot apply yet).
+  // After loading: false with the reason when settings conflict (none do today).
   bool CheckLoaded(std::string* err) const;
   // `rename-command old new` pairs read so far (new is "" to remove); the server applies them.
   std::vector<std::pair<std::string, std::string>> RenamedCommands() const;

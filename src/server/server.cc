@@ -672,6 +672,7 @@ void Server::ConfigChanged(std::string_view name) {
     engine_->set_notify_classes(
         static_cast<uint32_t>(KeyspaceEventFlags(config_.String("notify-keyspace-events"))));
   }
+  if (name == "maxmemory") commands::Dispatcher::EvictionRequested() = true;
   if (name == "maxmemory-policy" || name == "lfu-log-factor" || name == "lfu-decay-time") {
     bool lfu = config_.String("maxmemory-policy").find("lfu") != std::string::npos;
     engine_->SetLfu(lfu, static_cast<int>(config_.Int("lfu-log-factor")),
@@ -770,11 +771,12 @@ void Server::AppendInfo(std::string_view section, std::string* out) {
         "rejected_connections:", rejected_connections_.load(), "\r\n",
         "sync_full:0\r\nsync_partial_ok:0\r\nsync_partial_err:0\r\n", "expired_keys:", expired,
         "\r\n", "expired_stale_perc:0.00\r\nexpired_time_cap_reached_count:0\r\n",
-        "expire_cycle_cpu_milliseconds:0\r\nevicted_keys:0\r\n",
+        "expire_cycle_cpu_milliseconds:0\r\nevicted_keys:", dispatcher_->evictor().evicted_keys(), "\r\n",
         "evicted_clients:", client_limits_->evicted_clients(), "\r\n",
         // Redis 7.4's field: EVAL scripts dropped from the bounded script cache.
         "evicted_scripts:", dispatcher_->scripting().cache().evicted(), "\r\n",
-        "total_eviction_exceeded_time:0\r\ncurrent_eviction_exceeded_time:0\r\n",
+        "total_eviction_exceeded_time:", dispatcher_->evictor().total_exceeded_us() / 1000, "\r\n",
+        "current_eviction_exceeded_time:", dispatcher_->evictor().current_exceeded_us() / 1000, "\r\n",
         "keyspace_hits:", hits, "\r\n", "keyspace_misses:", misses, "\r\n",
         "pubsub_channels:", broker.ChannelCount(pubsub::Broker::Space::kClassic), "\r\n",
         "pubsub_patterns:", broker.NumPat(), "\r\n",

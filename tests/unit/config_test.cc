@@ -396,18 +396,13 @@ TEST_F(ConfigTest, RefusedFeatures) {
                    "save points (RDB snapshots) are not supported by this Weir build yet; use "
                    "save \"\""));
   EXPECT_EQ(SetError(c, "maxmemory", "0mb"), "OK");
-  // A limit is enforced with noeviction; an eviction policy with a limit is refused, whichever
-  // of the two is set second (and the command changes nothing).
-  const std::string kEviction =
-      "maxmemory with an eviction policy (only noeviction) is not supported by this Weir build "
-      "yet";
+  // Every policy is applied with a limit, whichever of the two is set second.
   ASSERT_EQ(SetError(c, "maxmemory-policy", "allkeys-lru"), "OK");
-  EXPECT_EQ(SetError(c, "maxmemory", "100mb"), Failed("maxmemory", kEviction));
-  EXPECT_EQ(GetOne(c, "maxmemory"), "0");
-  EXPECT_EQ(SetError(c, "maxmemory-policy", "noeviction"), "OK");
   EXPECT_EQ(SetError(c, "maxmemory", "100mb"), "OK");
-  EXPECT_EQ(SetError(c, "maxmemory-policy", "volatile-ttl"), Failed("maxmemory-policy", kEviction));
-  EXPECT_EQ(GetOne(c, "maxmemory-policy"), "noeviction");
+  EXPECT_EQ(GetOne(c, "maxmemory"), "104857600");
+  EXPECT_EQ(SetError(c, "maxmemory-policy", "volatile-ttl"), "OK");
+  EXPECT_EQ(GetOne(c, "maxmemory-policy"), "volatile-ttl");
+  EXPECT_EQ(SetError(c, "maxmemory-policy", "noeviction"), "OK");
   EXPECT_EQ(SetError(c, "maxmemory", "0"), "OK");
   EXPECT_EQ(SetError(c, "maxmemory", "lots"),
             Failed("maxmemory", "argument must be a memory value"));  // syntax first
@@ -444,8 +439,8 @@ TEST_F(ConfigTest, RefusedFeatures) {
     std::string err;
     ASSERT_TRUE(fresh.LoadFile(
         WriteFile("evict.conf", "maxmemory 1gb\nmaxmemory-policy allkeys-lru\n"), &err));
-    EXPECT_FALSE(fresh.CheckLoaded(&err));
-    EXPECT_NE(err.find("maxmemory with an eviction policy"), std::string::npos);
+    EXPECT_TRUE(fresh.CheckLoaded(&err));
+    EXPECT_EQ(fresh.String("maxmemory-policy"), "allkeys-lru");
   }
   EXPECT_EQ(load("replicaof no one\ncluster-enabled no\nappendonly no\nsave \"\"\nmaxmemory 0\n"
                  "tls-port 0\nio-threads 4\ndaemonize yes\n"),
