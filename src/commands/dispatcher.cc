@@ -126,13 +126,7 @@ Dispatcher::Outcome Dispatcher::Execute(Session& session, ArgList args,
       pubsub::Tracker::Scope capture(session.id, &session.tracking, &own);
       tracker_.LimitUsedSlots(TrackingMaxKeys());
     }
-    if (!own.empty()) {
-      if (session.reply_mode == Session::ReplyMode::kOn || session.subscriber == nullptr) {
-        reply.buffer()->append(own);
-      } else {
-        session.subscriber->Deliver(own);
-      }
-    }
+    PushBeforeReply(session, reply, own);
   }
   bool unknown_sub = false;
   const CommandSpec* spec = registry_.Resolve(args, &unknown_sub);
@@ -172,7 +166,7 @@ Dispatcher::Outcome Dispatcher::Execute(Session& session, ArgList args,
 
   // maxmemory: evict first (no shard lock is held here), then refuse deny-oom commands when
   // memory is still over and nothing could be evicted.
-  if (!EnforceMaxmemory() && DeniedOnOom(*spec, session, args)) {
+  if (!EnforceMaxmemory(session, reply) && DeniedOnOom(*spec, session, args)) {
     Reject(session, reply, spec, protocol::errors::kOom, args);
     return Outcome::kDone;
   }
@@ -211,7 +205,7 @@ Dispatcher::Outcome Dispatcher::Execute(Session& session, ArgList args,
       // CONFIG SET maxmemory evicts at once, as Redis's updateMaxmemory, once no lock is held.
       locks.Unlock();
       EvictionRequested() = false;
-      EnforceMaxmemory();
+      EnforceMaxmemory(session, reply);
     }
     return Outcome::kDone;
   }
@@ -395,7 +389,17 @@ bool& Dispatcher::EvictionRequested() {
   return requested;
 }
 
-bool Dispatcher::EnforceMaxmemory() {
+void Dispatcher::PushBeforeReply(Session& session, protocol::ReplyBuilder& reply,
+                                 std::string_view pushes) {
+  if (pushes.empty()) return;
+  if (session.reply_mode == Session::ReplyMode::kOn || session.subscriber == nullptr) {
+    reply.buffer()->append(pushes);
+  } else {
+    session.subscriber->Deliver(pushes);
+  }
+}
+
+bool Dispatcher::EnforceMaxmemory(Session& session, protocol::ReplyBuilder& reply) {
   thread_local ConfigHandles<5> handles;
   auto [maxmemory, policy, samples, tenacity, lazy] =
       handles.Read(server_.config(), {"maxmemory", "maxmemory-policy", "maxmemory-samples",
@@ -405,9 +409,16 @@ bool Dispatcher::EnforceMaxmemory() {
     return true;
   }
   bool evicted = false;
-  Evictor::Result r = evictor_.Perform(maxmemory, static_cast<int>(policy),
-                                       static_cast<int>(samples), static_cast<int>(tenacity),
-                                       lazy != 0, &evicted);
+  // The invalidations of evicted keys this client tracks go before its reply, as in Redis
+  // (eviction happens before the command runs).
+  std::string own;
+  Evictor::Result r;
+  {
+    pubsub::Tracker::Scope capture(session.id, &session.tracking, &own);
+    r = evictor_.Perform(maxmemory, static_cast<int>(policy), static_cast<int>(samples),
+                         static_cast<int>(tenacity), lazy != 0, &evicted);
+  }
+  PushBeforeReply(session, reply, own);
   // A deletion may have listed keys that blocked clients wait on (XREADGROUP on a deleted
   // stream); they are served now, one shard at a time.
   if (evicted) ServePendingReadyKeys(*this);

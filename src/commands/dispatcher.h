@@ -85,8 +85,12 @@ class Dispatcher {
  private:
   // maxmemory: evicts by maxmemory-policy while used memory is over the limit; false when it is
   // still over and nothing could be evicted. DeniedOnOom: whether this command is refused then
-  // (deny-oom, a deny-oom script, EXEC of one, anything queued in MULTI).
-  bool EnforceMaxmemory();
+  // (deny-oom, a deny-oom script, EXEC of one, anything queued in MULTI). Invalidations the
+  // evictions send this client go into its output now (before the command's reply).
+  bool EnforceMaxmemory(Session& session, protocol::ReplyBuilder& reply);
+  // Pushes for the running client that must precede its reply: appended to the output now (or
+  // delivered as pushes when its replies are silenced).
+  void PushBeforeReply(Session& session, protocol::ReplyBuilder& reply, std::string_view pushes);
   bool DeniesOom(const CommandSpec& spec, ArgList args);
   bool DeniedOnOom(const CommandSpec& spec, const Session& session, ArgList args);
 
