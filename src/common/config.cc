@@ -69,45 +69,6 @@ bool HasUpper(std::string_view s) {
   return std::any_of(s.begin(), s.end(), [](char c) { return c >= 'A' && c <= 'Z'; });
 }
 
-// Quotes a value so SplitArgs reads it back unchanged (Redis's sdscatrepr).
-std::string Repr(std::string_view s) {
-  std::string out = "\"";
-  for (char c : s) {
-    switch (c) {
-      case '\\':
-        out += "\\\\";
-        break;
-      case '"':
-        out += "\\\"";
-        break;
-      case '\n':
-        out += "\\n";
-        break;
-      case '\r':
-        out += "\\r";
-        break;
-      case '\t':
-        out += "\\t";
-        break;
-      case '\a':
-        out += "\\a";
-        break;
-      case '\b':
-        out += "\\b";
-        break;
-      default:
-        if (c >= 0x20 && c <= 0x7e) {
-          out.push_back(c);
-        } else {
-          char buf[8];
-          std::snprintf(buf, sizeof(buf), "\\x%02x", static_cast<unsigned char>(c));
-          out += buf;
-        }
-    }
-  }
-  out.push_back('"');
-  return out;
-}
 
 // CONFIG SET splits multi-word values on single spaces, keeping empty words (sdssplitlen).
 std::vector<std::string> SplitOnSpaces(std::string_view s) {

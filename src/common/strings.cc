@@ -140,4 +140,33 @@ std::string BytesToHuman(int64_t n) {
   return StrCat(n, "B");
 }
 
+void AppendRepr(std::string_view s, std::string* out) {
+  static constexpr char kHex[] = "0123456789abcdef";
+  out->push_back('"');
+  for (unsigned char c : s) {
+    switch (c) {
+      case '\\':
+      case '"':
+        out->push_back('\\');
+        out->push_back(static_cast<char>(c));
+        break;
+      case '\n': out->append("\\n"); break;
+      case '\r': out->append("\\r"); break;
+      case '\t': out->append("\\t"); break;
+      case '\a': out->append("\\a"); break;
+      case '\b': out->append("\\b"); break;
+      default:
+        // isprint() in the C locale.
+        if (c >= 0x20 && c < 0x7f) {
+          out->push_back(static_cast<char>(c));
+        } else {
+          out->append("\\x");
+          out->push_back(kHex[c >> 4]);
+          out->push_back(kHex[c & 15]);
+        }
+    }
+  }
+  out->push_back('"');
+}
+
 }  // namespace weir

@@ -52,6 +52,15 @@ inline std::string_view UntilNul(std::string_view s) { return s.substr(0, s.find
 // nullopt means unbalanced quotes.
 std::optional<std::vector<std::string>> SplitArgs(std::string_view line);
 
+// Redis's sdscatrepr: s in double quotes, with \\ \" \n \r \t \a \b escaped and other
+// non-printable bytes as \xHH, so SplitArgs reads it back unchanged (CONFIG REWRITE, MONITOR).
+void AppendRepr(std::string_view s, std::string* out);
+inline std::string Repr(std::string_view s) {
+  std::string out;
+  AppendRepr(s, &out);
+  return out;
+}
+
 // Redis's bytesToHuman (INFO's *_human fields): bytes, then K/M/G/T/P with two decimals.
 std::string BytesToHuman(int64_t n);
 

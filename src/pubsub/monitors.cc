@@ -3,6 +3,8 @@
 #include <algorithm>
 #include <cstdio>
 
+#include "common/strings.h"
+
 namespace weir::pubsub {
 
 void Monitors::Add(Subscriber* s) {
@@ -25,35 +27,6 @@ void Monitors::Deliver(std::string_view lines) {
   for (Subscriber* s : list_) s->Deliver(lines);
 }
 
-void AppendRepr(std::string_view s, std::string* out) {
-  static constexpr char kHex[] = "0123456789abcdef";
-  out->push_back('"');
-  for (unsigned char c : s) {
-    switch (c) {
-      case '\\':
-      case '"':
-        out->push_back('\\');
-        out->push_back(static_cast<char>(c));
-        break;
-      case '\n': out->append("\\n"); break;
-      case '\r': out->append("\\r"); break;
-      case '\t': out->append("\\t"); break;
-      case '\a': out->append("\\a"); break;
-      case '\b': out->append("\\b"); break;
-      default:
-        // isprint() in the C locale.
-        if (c >= 0x20 && c < 0x7f) {
-          out->push_back(static_cast<char>(c));
-        } else {
-          out->append("\\x");
-          out->push_back(kHex[c >> 4]);
-          out->push_back(kHex[c & 15]);
-        }
-    }
-  }
-  out->push_back('"');
-}
-
 void Monitors::AppendLine(int64_t now_us, int db, std::string_view origin,
                           std::span<const std::string_view> args, std::string* out) {
   char head[64];
@@ -64,7 +37,7 @@ void Monitors::AppendLine(int64_t now_us, int db, std::string_view origin,
   out->append("] ");
   for (size_t i = 0; i < args.size(); ++i) {
     if (i != 0) out->push_back(' ');
-    AppendRepr(args[i], out);
+    weir::AppendRepr(args[i], out);
   }
   out->append("\r\n");
 }

@@ -42,8 +42,4 @@ class Monitors {
   std::atomic<int64_t> count_{0};
 };
 
-// sdscatrepr: the bytes in double quotes, with \n \r \t \a \b \" \\ escaped and other
-// non-printable bytes as \xHH.
-void AppendRepr(std::string_view s, std::string* out);
-
 }  // namespace weir::pubsub
