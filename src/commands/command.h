@@ -201,7 +201,9 @@ struct Session {
   bool hold_monitor_lines = false;
   std::string held_monitor_lines;
   // RESP2 subscribed mode: only the kSubscribedContext commands may run.
-  bool subscribed_mode() const { return subscriber != nullptr && subscriber->total_count() > 0 && resp == 2; }
+  bool subscribed_mode() const {
+    return subscriber != nullptr && subscriber->total_count() > 0 && resp == 2;
+  }
   // This command's reply is Pub/Sub confirmations, which CLIENT REPLY OFF/SKIP does not silence.
   bool push_reply = false;
 

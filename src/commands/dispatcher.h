@@ -14,8 +14,8 @@
 #include "commands/scripting.h"
 #include "pubsub/broker.h"
 #include "pubsub/keyspace_notifier.h"
-#include "pubsub/tracking.h"
 #include "pubsub/monitors.h"
+#include "pubsub/tracking.h"
 
 namespace weir::commands {
 

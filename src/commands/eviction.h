@@ -75,11 +75,11 @@ class Evictor {
   bool DeleteLocked(engine::DbView& db, std::string_view key);
 
   engine::Engine& engine_;
-  std::mutex token_;                   // held by the one thread evicting
-  std::vector<PoolEntry> pool_;        // ascending idle; guarded by token_
-  int next_shard_ = 0;                 // guarded by token_
-  int next_db_ = 0;                    // guarded by token_
-  bool lazy_ = false;                  // lazyfree-lazy-eviction; guarded by token_
+  std::mutex token_;             // held by the one thread evicting
+  std::vector<PoolEntry> pool_;  // ascending idle; guarded by token_
+  int next_shard_ = 0;           // guarded by token_
+  int next_db_ = 0;              // guarded by token_
+  bool lazy_ = false;            // lazyfree-lazy-eviction; guarded by token_
   std::atomic<bool> last_failed_{false};
   std::atomic<int64_t> evicted_keys_{0};
   std::atomic<int64_t> over_since_us_{0};  // 0: not over

@@ -293,8 +293,7 @@ void GeoSearchGeneric(CommandContext& ctx, size_t src, uint32_t flags) {
   const ZSet* z = e == nullptr ? nullptr : e->As<ZSet>();
   // What a stored result announces: GEORADIUS[BYMEMBER] ... STORE/STOREDIST is
   // "georadiusstore", GEOSEARCHSTORE "geosearchstore".
-  const KeyEvent store_event{kNotifyZset,
-                             (flags & kSearch) ? "geosearchstore" : "georadiusstore"};
+  const KeyEvent store_event{kNotifyZset, (flags & kSearch) ? "geosearchstore" : "georadiusstore"};
 
   // The centre and shape given by position (GEORADIUS*), or later by options (GEOSEARCH*).
   geo::Shape shape;

@@ -83,8 +83,7 @@ KeyEvent PushEvent(End end) { return {kNotifyList, end == End::kHead ? "lpush" :
 
 // After elements were taken from the list at key: records event (the pop, "lrem", "ltrim");
 // an emptied list is deleted and also announces "del", as Redis does.
-void AfterRemoval(CommandContext& ctx, std::string_view key, const List* l,
-                  const KeyEvent& event) {
+void AfterRemoval(CommandContext& ctx, std::string_view key, const List* l, const KeyEvent& event) {
   if (l->Size() == 0) {
     ctx.db.Delete(key, event);
     ctx.db.Notify(key, kDelEvent);

@@ -37,8 +37,7 @@ absl::flat_hash_set<std::string>& SetOf(pubsub::Subscriber& s, Space space) {
 
 // Classic channels count with patterns (clientSubscriptionsCount); shard channels alone.
 int64_t CountFor(pubsub::Subscriber& s, Space space) {
-  return space == Space::kShard ? static_cast<int64_t>(s.shard_channels.size())
-                                : s.classic_count();
+  return space == Space::kShard ? static_cast<int64_t>(s.shard_channels.size()) : s.classic_count();
 }
 
 void SubscribeChannels(CommandContext& ctx, Space space, std::string_view kind) {
@@ -146,21 +145,22 @@ void CmdPubsubShardNumSub(CommandContext& ctx) { ReplyNumSub(ctx, Space::kShard)
 void CmdPubsubNumPat(CommandContext& ctx) { ctx.reply.Integer(ctx.dispatcher.broker().NumPat()); }
 
 void CmdPubsubHelp(CommandContext& ctx) {
-  ReplyHelp(ctx, {
-                     "CHANNELS [<pattern>]",
-                     "    Return the currently active channels matching a <pattern> (default: "
-                     "'*').",
-                     "NUMPAT",
-                     "    Return number of subscriptions to patterns.",
-                     "NUMSUB [<channel> ...]",
-                     "    Return the number of subscribers for the specified channels, excluding",
-                     "    pattern subscriptions(default: no channels).",
-                     "SHARDCHANNELS [<pattern>]",
-                     "    Return the currently active shard level channels matching a <pattern> "
-                     "(default: '*').",
-                     "SHARDNUMSUB [<shardchannel> ...]",
-                     "    Return the number of subscribers for the specified shard level channel(s)",
-                 });
+  ReplyHelp(ctx,
+            {
+                "CHANNELS [<pattern>]",
+                "    Return the currently active channels matching a <pattern> (default: "
+                "'*').",
+                "NUMPAT",
+                "    Return number of subscriptions to patterns.",
+                "NUMSUB [<channel> ...]",
+                "    Return the number of subscribers for the specified channels, excluding",
+                "    pattern subscriptions(default: no channels).",
+                "SHARDCHANNELS [<pattern>]",
+                "    Return the currently active shard level channels matching a <pattern> "
+                "(default: '*').",
+                "SHARDNUMSUB [<shardchannel> ...]",
+                "    Return the number of subscribers for the specified shard level channel(s)",
+            });
 }
 
 // SSUBSCRIBE's channels are declared as keys (for cluster routing) that are not keys.
@@ -169,61 +169,162 @@ KeySpec ChannelKeys(int last) { return {1, last, 1, {"NOT_KEY"}}; }
 }  // namespace
 
 void RegisterPubSubCommands(CommandRegistry& r) {
-  constexpr uint32_t kSub =
-      kPubSub | kNoScript | kLoading | kStale | kNoLock | kSubscribedContext;
+  constexpr uint32_t kSub = kPubSub | kNoScript | kLoading | kStale | kNoLock | kSubscribedContext;
   constexpr uint32_t kPub = kPubSub | kLoading | kStale | kFast | kMayReplicate | kNoLock;
   constexpr uint32_t kInfo = kPubSub | kLoading | kStale | kNoLock;
-  r.Add({"subscribe", -2, kSub, "pubsub slow", {}, CmdSubscribe,
-         "Listens for messages published to channels.", "2.0.0", "pubsub",
+  r.Add({"subscribe",
+         -2,
+         kSub,
+         "pubsub slow",
+         {},
+         CmdSubscribe,
+         "Listens for messages published to channels.",
+         "2.0.0",
+         "pubsub",
          "O(N) where N is the number of channels to subscribe to."});
-  r.Add({"unsubscribe", -1, kSub, "pubsub slow", {}, CmdUnsubscribe,
-         "Stops listening to messages posted to channels.", "2.0.0", "pubsub",
+  r.Add({"unsubscribe",
+         -1,
+         kSub,
+         "pubsub slow",
+         {},
+         CmdUnsubscribe,
+         "Stops listening to messages posted to channels.",
+         "2.0.0",
+         "pubsub",
          "O(N) where N is the number of channels to unsubscribe."});
-  r.Add({"psubscribe", -2, kSub, "pubsub slow", {}, CmdPSubscribe,
-         "Listens for messages published to channels that match one or more patterns.", "2.0.0",
-         "pubsub", "O(N) where N is the number of patterns to subscribe to."});
-  r.Add({"punsubscribe", -1, kSub, "pubsub slow", {}, CmdPUnsubscribe,
+  r.Add({"psubscribe",
+         -2,
+         kSub,
+         "pubsub slow",
+         {},
+         CmdPSubscribe,
+         "Listens for messages published to channels that match one or more patterns.",
+         "2.0.0",
+         "pubsub",
+         "O(N) where N is the number of patterns to subscribe to."});
+  r.Add({"punsubscribe",
+         -1,
+         kSub,
+         "pubsub slow",
+         {},
+         CmdPUnsubscribe,
          "Stops listening to messages published to channels that match one or more patterns.",
-         "2.0.0", "pubsub",
+         "2.0.0",
+         "pubsub",
          "O(N) where N is the number of patterns to unsubscribe."});
-  r.Add({"ssubscribe", -2, kSub, "pubsub slow", {ChannelKeys(-1)}, CmdSSubscribe,
-         "Listens for messages published to shard channels.", "7.0.0", "pubsub",
+  r.Add({"ssubscribe",
+         -2,
+         kSub,
+         "pubsub slow",
+         {ChannelKeys(-1)},
+         CmdSSubscribe,
+         "Listens for messages published to shard channels.",
+         "7.0.0",
+         "pubsub",
          "O(N) where N is the number of shard channels to subscribe to."});
-  r.Add({"sunsubscribe", -1, kSub, "pubsub slow", {ChannelKeys(-1)}, CmdSUnsubscribe,
-         "Stops listening to messages posted to shard channels.", "7.0.0", "pubsub",
+  r.Add({"sunsubscribe",
+         -1,
+         kSub,
+         "pubsub slow",
+         {ChannelKeys(-1)},
+         CmdSUnsubscribe,
+         "Stops listening to messages posted to shard channels.",
+         "7.0.0",
+         "pubsub",
          "O(N) where N is the number of shard channels to unsubscribe."});
-  r.Add({"publish", 3, kPub, "pubsub fast", {}, CmdPublish, "Posts a message to a channel.",
-         "2.0.0", "pubsub",
+  r.Add({"publish",
+         3,
+         kPub,
+         "pubsub fast",
+         {},
+         CmdPublish,
+         "Posts a message to a channel.",
+         "2.0.0",
+         "pubsub",
          "O(N+M) where N is the number of clients subscribed to the receiving channel and M is "
          "the total number of subscribed patterns (by any client)."});
-  r.Add({"spublish", 3, kPub, "pubsub fast", {ChannelKeys(1)}, CmdSPublish,
-         "Post a message to a shard channel", "7.0.0", "pubsub",
+  r.Add({"spublish",
+         3,
+         kPub,
+         "pubsub fast",
+         {ChannelKeys(1)},
+         CmdSPublish,
+         "Post a message to a shard channel",
+         "7.0.0",
+         "pubsub",
          "O(N) where N is the number of clients subscribed to the receiving shard channel."});
-  r.Add({"pubsub", -2, kNoLock, "", {}, nullptr, "A container for Pub/Sub commands.", "2.8.0",
-         "pubsub", "Depends on subcommand."});
-  r.AddSubcommand("pubsub", {"channels", -2, kInfo, "pubsub slow", {}, CmdPubsubChannels,
-                             "Returns the active channels.", "2.8.0", "pubsub",
+  r.Add({"pubsub",
+         -2,
+         kNoLock,
+         "",
+         {},
+         nullptr,
+         "A container for Pub/Sub commands.",
+         "2.8.0",
+         "pubsub",
+         "Depends on subcommand."});
+  r.AddSubcommand("pubsub", {"channels",
+                             -2,
+                             kInfo,
+                             "pubsub slow",
+                             {},
+                             CmdPubsubChannels,
+                             "Returns the active channels.",
+                             "2.8.0",
+                             "pubsub",
                              "O(N) where N is the number of active channels, and assuming "
                              "constant time pattern matching (relatively short channels and "
                              "patterns)"});
-  r.AddSubcommand("pubsub", {"help", 2, kLoading | kStale | kNoLock, "slow", {}, CmdPubsubHelp,
-                             "Returns helpful text about the different subcommands.", "6.2.0",
-                             "pubsub", "O(1)"});
-  r.AddSubcommand("pubsub", {"numpat", 2, kInfo, "pubsub slow", {}, CmdPubsubNumPat,
-                             "Returns a count of unique pattern subscriptions.", "2.8.0",
-                             "pubsub", "O(1)"});
-  r.AddSubcommand("pubsub", {"numsub", -2, kInfo, "pubsub slow", {}, CmdPubsubNumSub,
-                             "Returns a count of subscribers to channels.", "2.8.0", "pubsub",
+  r.AddSubcommand("pubsub", {"help",
+                             2,
+                             kLoading | kStale | kNoLock,
+                             "slow",
+                             {},
+                             CmdPubsubHelp,
+                             "Returns helpful text about the different subcommands.",
+                             "6.2.0",
+                             "pubsub",
+                             "O(1)"});
+  r.AddSubcommand("pubsub", {"numpat",
+                             2,
+                             kInfo,
+                             "pubsub slow",
+                             {},
+                             CmdPubsubNumPat,
+                             "Returns a count of unique pattern subscriptions.",
+                             "2.8.0",
+                             "pubsub",
+                             "O(1)"});
+  r.AddSubcommand("pubsub", {"numsub",
+                             -2,
+                             kInfo,
+                             "pubsub slow",
+                             {},
+                             CmdPubsubNumSub,
+                             "Returns a count of subscribers to channels.",
+                             "2.8.0",
+                             "pubsub",
                              "O(N) for the NUMSUB subcommand, where N is the number of requested "
                              "channels"});
-  r.AddSubcommand("pubsub", {"shardchannels", -2, kInfo, "pubsub slow", {},
-                             CmdPubsubShardChannels, "Returns the active shard channels.",
-                             "7.0.0", "pubsub",
+  r.AddSubcommand("pubsub", {"shardchannels",
+                             -2,
+                             kInfo,
+                             "pubsub slow",
+                             {},
+                             CmdPubsubShardChannels,
+                             "Returns the active shard channels.",
+                             "7.0.0",
+                             "pubsub",
                              "O(N) where N is the number of active shard channels, and assuming "
                              "constant time pattern matching (relatively short shard channels)."});
-  r.AddSubcommand("pubsub", {"shardnumsub", -2, kInfo, "pubsub slow", {},
+  r.AddSubcommand("pubsub", {"shardnumsub",
+                             -2,
+                             kInfo,
+                             "pubsub slow",
+                             {},
                              CmdPubsubShardNumSub,
-                             "Returns the count of subscribers of shard channels.", "7.0.0",
+                             "Returns the count of subscribers of shard channels.",
+                             "7.0.0",
                              "pubsub",
                              "O(N) for the SHARDNUMSUB subcommand, where N is the number of "
                              "requested shard channels"});

@@ -48,8 +48,8 @@ void GroupChanged(CommandContext& ctx, std::string_view key, const KeyEvent& eve
 
 // The consumer named `name` in the group of the stream at key, created (seen now, never
 // active; announced as "xgroup-createconsumer") if it does not exist.
-StreamConsumer* LookupOrCreateConsumer(CommandContext& ctx, std::string_view key,
-                                       ConsumerGroup& g, std::string_view name) {
+StreamConsumer* LookupOrCreateConsumer(CommandContext& ctx, std::string_view key, ConsumerGroup& g,
+                                       std::string_view name) {
   StreamConsumer* c = g.FindConsumer(name);
   if (c == nullptr) {
     c = g.CreateConsumer(name, ctx.db.now_ms());
@@ -293,8 +293,7 @@ void CmdXReadGroup(CommandContext& ctx) {
       std::optional<StreamId> last = t.stream->LastLiveId();
       serve = last && *last > t.group->last_id;
     }
-    StreamConsumer* c =
-        LookupOrCreateConsumer(ctx, ctx.arg(a.first_key + i), *t.group, a.consumer);
+    StreamConsumer* c = LookupOrCreateConsumer(ctx, ctx.arg(a.first_key + i), *t.group, a.consumer);
     c->seen_time = now;
     if (!serve) continue;
     if (served++ == 0) mark = ctx.reply.BeginDeferred();

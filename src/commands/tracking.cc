@@ -28,12 +28,12 @@ void CmdClientTracking(CommandContext& ctx) {
     std::string_view opt = ctx.arg(j);
     if (EqualsIgnoreCase(opt, "redirect") && more) {
       ++j;
-      if (redirect != 0) return ctx.reply.Error("ERR A client can only redirect to a single other client");
+      if (redirect != 0)
+        return ctx.reply.Error("ERR A client can only redirect to a single other client");
       if (!IntArg(ctx, ctx.arg(j), &redirect)) return;
       // The client must exist now, even though it may go away later.
-      if (redirect == 0 ||
-          !ctx.server.WithClient(static_cast<uint64_t>(redirect),
-                                 [](pubsub::Subscriber&, const Session&) {})) {
+      if (redirect == 0 || !ctx.server.WithClient(static_cast<uint64_t>(redirect),
+                                                  [](pubsub::Subscriber&, const Session&) {})) {
         return ctx.reply.Error("ERR The client ID you want redirect to does not exist");
       }
     } else if (EqualsIgnoreCase(opt, "bcast")) {
@@ -118,7 +118,8 @@ void CmdClientCaching(CommandContext& ctx) {
 
 void CmdClientGetRedir(CommandContext& ctx) {
   pubsub::Tracker::ClientInfo info;
-  if (!(ctx.session.tracking & kTrackingOn) || !ctx.dispatcher.tracker().Info(ctx.session.id, &info)) {
+  if (!(ctx.session.tracking & kTrackingOn) ||
+      !ctx.dispatcher.tracker().Info(ctx.session.id, &info)) {
     return ctx.reply.Integer(-1);
   }
   ctx.reply.Integer(static_cast<int64_t>(info.redirect));

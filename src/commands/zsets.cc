@@ -114,8 +114,7 @@ namespace {
 
 // Records event on a sorted set that lost members: an emptied one is deleted and also announces
 // "del", as Redis does.
-void AfterRemoval(CommandContext& ctx, std::string_view key, const ZSet* z,
-                  const KeyEvent& event) {
+void AfterRemoval(CommandContext& ctx, std::string_view key, const ZSet* z, const KeyEvent& event) {
   if (z->Size() == 0) {
     ctx.db.Delete(key, event);
     ctx.db.Notify(key, {kNotifyGeneric, "del"});

@@ -69,7 +69,6 @@ bool HasUpper(std::string_view s) {
   return std::any_of(s.begin(), s.end(), [](char c) { return c >= 'A' && c <= 'Z'; });
 }
 
-
 // CONFIG SET splits multi-word values on single spaces, keeping empty words (sdssplitlen).
 std::vector<std::string> SplitOnSpaces(std::string_view s) {
   std::vector<std::string> out;

@@ -24,9 +24,9 @@ enum NotifyClass : uint32_t {
   kNotifyModule = 1 << 13,   // d
   kNotifyNew = 1 << 14,      // n (not part of A)
 };
-inline constexpr uint32_t kNotifyAll = kNotifyGeneric | kNotifyString | kNotifyList |
-                                       kNotifySet | kNotifyHash | kNotifyZset | kNotifyExpired |
-                                       kNotifyEvicted | kNotifyStream | kNotifyModule;
+inline constexpr uint32_t kNotifyAll = kNotifyGeneric | kNotifyString | kNotifyList | kNotifySet |
+                                       kNotifyHash | kNotifyZset | kNotifyExpired | kNotifyEvicted |
+                                       kNotifyStream | kNotifyModule;
 
 // The flags of a notify-keyspace-events string; -1 for a character Redis does not know.
 int KeyspaceEventFlags(std::string_view classes);

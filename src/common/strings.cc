@@ -150,11 +150,21 @@ void AppendRepr(std::string_view s, std::string* out) {
         out->push_back('\\');
         out->push_back(static_cast<char>(c));
         break;
-      case '\n': out->append("\\n"); break;
-      case '\r': out->append("\\r"); break;
-      case '\t': out->append("\\t"); break;
-      case '\a': out->append("\\a"); break;
-      case '\b': out->append("\\b"); break;
+      case '\n':
+        out->append("\\n");
+        break;
+      case '\r':
+        out->append("\\r");
+        break;
+      case '\t':
+        out->append("\\t");
+        break;
+      case '\a':
+        out->append("\\a");
+        break;
+      case '\b':
+        out->append("\\b");
+        break;
       default:
         // isprint() in the C locale.
         if (c >= 0x20 && c < 0x7f) {

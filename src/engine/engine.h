@@ -137,7 +137,9 @@ class Engine {
   }
 
   // Client-side caching: the listener every write (and flush) is handed to while it is active.
-  void SetInvalidationListener(InvalidationListener* listener) { invalidation_listener_ = listener; }
+  void SetInvalidationListener(InvalidationListener* listener) {
+    invalidation_listener_ = listener;
+  }
   void NotifyModified(std::string_view key, const KeyEvent& event) {
     if (invalidation_listener_ != nullptr && invalidation_listener_->active()) {
       invalidation_listener_->OnKeyModified(key,
@@ -259,8 +261,7 @@ class DbView {
   // ExpireMode as SetString. Returns the entry now stored.
   Entry* SetObject(std::string_view key, ObjType type, types::Object* obj, ExpireMode mode,
                    int64_t expire_at_ms, const KeyEvent& event);
-  Entry* SetObject(std::string_view key, ObjType type, types::Object* obj,
-                   const KeyEvent& event) {
+  Entry* SetObject(std::string_view key, ObjType type, types::Object* obj, const KeyEvent& event) {
     return SetObject(key, type, obj, ExpireMode::kClear, -1, event);
   }
   // Replaces the value of an existing string entry (keeps its TTL); returns the entry.

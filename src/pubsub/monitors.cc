@@ -30,8 +30,9 @@ void Monitors::Deliver(std::string_view lines) {
 void Monitors::AppendLine(int64_t now_us, int db, std::string_view origin,
                           std::span<const std::string_view> args, std::string* out) {
   char head[64];
-  int n = snprintf(head, sizeof(head), "+%lld.%06lld [%d ", static_cast<long long>(now_us / 1000000),
-                   static_cast<long long>(now_us % 1000000), db);
+  int n =
+      snprintf(head, sizeof(head), "+%lld.%06lld [%d ", static_cast<long long>(now_us / 1000000),
+               static_cast<long long>(now_us % 1000000), db);
   out->append(head, static_cast<size_t>(n));
   out->append(origin);
   out->append("] ");

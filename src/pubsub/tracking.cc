@@ -94,15 +94,17 @@ std::string Tracker::CheckPrefixes(uint64_t id, const std::vector<std::string>& 
       for (const std::string& have : it->second.prefixes) {
         if (Overlap(have, prefixes[i])) {
           // Redis prints both with %s: each ends at its first NUL byte.
-          return StrCat("ERR Prefix '", UntilNul(prefixes[i]), "' overlaps with an existing prefix '",
-                        UntilNul(have), "'. Prefixes for a single client must not overlap.");
+          return StrCat("ERR Prefix '", UntilNul(prefixes[i]),
+                        "' overlaps with an existing prefix '", UntilNul(have),
+                        "'. Prefixes for a single client must not overlap.");
         }
       }
     }
     for (size_t j = i + 1; j < prefixes.size(); ++j) {
       if (Overlap(prefixes[i], prefixes[j])) {
-        return StrCat("ERR Prefix '", UntilNul(prefixes[i]), "' overlaps with another provided prefix '",
-                      UntilNul(prefixes[j]), "'. Prefixes for a single client must not overlap.");
+        return StrCat("ERR Prefix '", UntilNul(prefixes[i]),
+                      "' overlaps with another provided prefix '", UntilNul(prefixes[j]),
+                      "'. Prefixes for a single client must not overlap.");
       }
     }
   }

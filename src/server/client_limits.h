@@ -57,8 +57,12 @@ class ClientLimits {
   }
   int64_t TotalClientMemory() const;
 
-  void CountOutputLimitDisconnection() { obuf_disconnections_.fetch_add(1, std::memory_order_relaxed); }
-  void CountQueryLimitDisconnection() { qbuf_disconnections_.fetch_add(1, std::memory_order_relaxed); }
+  void CountOutputLimitDisconnection() {
+    obuf_disconnections_.fetch_add(1, std::memory_order_relaxed);
+  }
+  void CountQueryLimitDisconnection() {
+    qbuf_disconnections_.fetch_add(1, std::memory_order_relaxed);
+  }
   void CountEvicted() { evicted_.fetch_add(1, std::memory_order_relaxed); }
   int64_t output_limit_disconnections() const { return obuf_disconnections_.load(); }
   int64_t query_limit_disconnections() const { return qbuf_disconnections_.load(); }

@@ -476,9 +476,8 @@ void Connection::PublishMemory() {
   }
   // The running command's arguments are views into the input buffer, so argv-mem is part of
   // the input buffer's capacity, not added again.
-  int64_t tot = static_cast<int64_t>(sizeof(Connection)) +
-                static_cast<int64_t>(in_.capacity()) + heap(out_) + heap(pending_push_) +
-                multi_bytes_ + multi_overhead_;
+  int64_t tot = static_cast<int64_t>(sizeof(Connection)) + static_cast<int64_t>(in_.capacity()) +
+                heap(out_) + heap(pending_push_) + multi_bytes_ + multi_overhead_;
   mem_.qbuf_free.store(static_cast<int64_t>(in_.capacity() - in_.size()),
                        std::memory_order_relaxed);
   mem_.multi_mem.store(multi_bytes_, std::memory_order_relaxed);

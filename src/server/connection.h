@@ -140,12 +140,12 @@ class Connection : public pubsub::Subscriber {
   int64_t created_ms_;
   std::atomic<int64_t> qbuf_{0}, obuf_{0}, last_ms_{0};
   // Output limits and memory accounting.
-  bool close_asap_ = false;      // over its output limit: nothing more is run or written
+  bool close_asap_ = false;         // over its output limit: nothing more is run or written
   int64_t soft_limit_since_s_ = 0;  // Redis's obuf_soft_limit_reached_time
-  int64_t mem_counted_ = 0;      // what this connection added to its loop's client-memory sum
-  int64_t rbp_ = 0;              // peak unsent output since the last reset (every 5 s)
+  int64_t mem_counted_ = 0;         // what this connection added to its loop's client-memory sum
+  int64_t rbp_ = 0;                 // peak unsent output since the last reset (every 5 s)
   int64_t rbp_reset_ms_ = 0;
-  size_t multi_counted_ = 0;     // MULTI queue entries summed into multi_bytes_
+  size_t multi_counted_ = 0;  // MULTI queue entries summed into multi_bytes_
   int64_t multi_bytes_ = 0, multi_overhead_ = 0;
   std::atomic<bool> evicting_{false};
   struct PublishedMemory {

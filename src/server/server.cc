@@ -311,8 +311,8 @@ int Server::Run() {
   // summary otherwise; tools that start it (the Redis test suite) wait for " PID: <pid>".
   if (config_.Bool("always-show-logo")) {
     Log(LogLevel::kNotice, StrCat("Weir ", WEIR_VERSION, " (Redis 7.2.6 compatible) 64 bit\n",
-                                  "    Running in standalone mode\n", "    Port: ", port_,
-                                  "\n", "    PID: ", getpid(), "\n"));
+                                  "    Running in standalone mode\n", "    Port: ", port_, "\n",
+                                  "    PID: ", getpid(), "\n"));
   } else {
     Log(LogLevel::kNotice, StrCat("Running mode=standalone, port=", port_, "."));
   }
@@ -385,10 +385,10 @@ std::string Server::ClientLine(const Connection& c) {
       "tot-mem=%d events=r cmd=%s user=%s redir=%d resp=%d lib-name=%s lib-ver=%s",
       s.id, c.addr(), c.laddr(), c.fd(), name, (now - c.created_ms()) / 1000,
       (now - c.last_interaction_ms()) / 1000, flags, s.shown_db.load(), subs, psubs, ssubs,
-      s.shown_multi_count.load(), m.qbuf, m.qbuf_free, m.argv_mem, m.multi_mem, m.rbs, m.rbp,
-      m.obl, m.oll, m.omem, m.tot_mem, last ? last->FullName() : "NULL", user,
-      tracks ? static_cast<int64_t>(tracking.redirect) : -1, s.shown_resp.load(),
-      lib_name, lib_ver);
+      s.shown_multi_count.load(), m.qbuf, m.qbuf_free, m.argv_mem, m.multi_mem, m.rbs, m.rbp, m.obl,
+      m.oll, m.omem, m.tot_mem, last ? last->FullName() : "NULL", user,
+      tracks ? static_cast<int64_t>(tracking.redirect) : -1, s.shown_resp.load(), lib_name,
+      lib_ver);
 }
 
 std::string Server::ClientInfo(const commands::Session& session) {
@@ -567,8 +567,8 @@ void Server::EvictClients() {
   }
 }
 
-bool Server::WithClient(uint64_t id,
-                        const std::function<void(pubsub::Subscriber&, const commands::Session&)>& fn) {
+bool Server::WithClient(
+    uint64_t id, const std::function<void(pubsub::Subscriber&, const commands::Session&)>& fn) {
   // Under the registry lock: a connection unregisters (on its own thread) before it is freed.
   std::lock_guard lock(clients_mu_);
   auto it = clients_.find(id);
@@ -731,8 +731,7 @@ void Server::AppendInfo(std::string_view section, std::string* out) {
               "client_recent_max_input_buffer:0\r\nclient_recent_max_output_buffer:0\r\n",
               "blocked_clients:", blocked_clients_.load(),
               "\r\ntracking_clients:", dispatcher_->tracker().tracking_clients(),
-              "\r\nclients_in_timeout_table:0\r\n",
-              "total_blocking_keys:", blocking.keys,
+              "\r\nclients_in_timeout_table:0\r\n", "total_blocking_keys:", blocking.keys,
               "\r\ntotal_blocking_keys_on_nokey:", blocking.keys_on_nokey, "\r\n");
   } else if (section == "persistence") {
     StrAppend(
@@ -771,13 +770,13 @@ void Server::AppendInfo(std::string_view section, std::string* out) {
         "rejected_connections:", rejected_connections_.load(), "\r\n",
         "sync_full:0\r\nsync_partial_ok:0\r\nsync_partial_err:0\r\n", "expired_keys:", expired,
         "\r\n", "expired_stale_perc:0.00\r\nexpired_time_cap_reached_count:0\r\n",
-        "expire_cycle_cpu_milliseconds:0\r\nevicted_keys:", dispatcher_->evictor().evicted_keys(), "\r\n",
-        "evicted_clients:", client_limits_->evicted_clients(), "\r\n",
+        "expire_cycle_cpu_milliseconds:0\r\nevicted_keys:", dispatcher_->evictor().evicted_keys(),
+        "\r\n", "evicted_clients:", client_limits_->evicted_clients(), "\r\n",
         // Redis 7.4's field: EVAL scripts dropped from the bounded script cache.
         "evicted_scripts:", dispatcher_->scripting().cache().evicted(), "\r\n",
         "total_eviction_exceeded_time:", dispatcher_->evictor().total_exceeded_us() / 1000, "\r\n",
-        "current_eviction_exceeded_time:", dispatcher_->evictor().current_exceeded_us() / 1000, "\r\n",
-        "keyspace_hits:", hits, "\r\n", "keyspace_misses:", misses, "\r\n",
+        "current_eviction_exceeded_time:", dispatcher_->evictor().current_exceeded_us() / 1000,
+        "\r\n", "keyspace_hits:", hits, "\r\n", "keyspace_misses:", misses, "\r\n",
         "pubsub_channels:", broker.ChannelCount(pubsub::Broker::Space::kClassic), "\r\n",
         "pubsub_patterns:", broker.NumPat(), "\r\n",
         "pubsubshard_channels:", broker.ChannelCount(pubsub::Broker::Space::kShard), "\r\n",
@@ -794,9 +793,9 @@ void Server::AppendInfo(std::string_view section, std::string* out) {
         "io_threaded_reads_processed:0\r\nio_threaded_writes_processed:0\r\n",
         // Redis 7.4's fields.
         "client_query_buffer_limit_disconnections:", client_limits_->query_limit_disconnections(),
-        "\r\n", "client_output_buffer_limit_disconnections:",
-        client_limits_->output_limit_disconnections(), "\r\n",
-        "reply_buffer_shrinks:0\r\nreply_buffer_expands:0\r\n", "eventloop_cycles:0\r\n",
+        "\r\n",
+        "client_output_buffer_limit_disconnections:", client_limits_->output_limit_disconnections(),
+        "\r\n", "reply_buffer_shrinks:0\r\nreply_buffer_expands:0\r\n", "eventloop_cycles:0\r\n",
         "eventloop_duration_sum:0\r\neventloop_duration_cmd_sum:0\r\n",
         "instantaneous_eventloop_cycles_per_sec:0\r\ninstantaneous_eventloop_duration_usec:0\r\n",
         "acl_access_denied_auth:0\r\nacl_access_denied_cmd:0\r\nacl_access_denied_key:0\r\n",

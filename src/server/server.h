@@ -84,8 +84,9 @@ class Server : public commands::ServerApi {
   void DeliverToBlocked(std::shared_ptr<commands::BlockedClient> b, std::string reply) override;
   void RetryBlocked(std::shared_ptr<commands::BlockedClient> b) override;
   bool UnblockClient(uint64_t id, bool with_error) override;
-  bool WithClient(uint64_t id, const std::function<void(pubsub::Subscriber&,
-                                                        const commands::Session&)>& fn) override;
+  bool WithClient(
+      uint64_t id,
+      const std::function<void(pubsub::Subscriber&, const commands::Session&)>& fn) override;
 
  private:
   struct Listener {
@@ -117,7 +118,7 @@ class Server : public commands::ServerApi {
     // The loop's own clients by id, touched only by that loop's thread.
     absl::flat_hash_map<uint64_t, Connection*> clients;
   };
-  std::vector<std::unique_ptr<Inbox>> inboxes_;  // one per loop
+  std::vector<std::unique_ptr<Inbox>> inboxes_;       // one per loop
   std::vector<std::unique_ptr<Listener>> listeners_;  // per loop: listeners_[i] on loop i % n
   std::vector<EventLoop*> listener_loops_;
 

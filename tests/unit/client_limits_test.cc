@@ -37,9 +37,9 @@ TEST(OutputLimit, ZeroMeansNoLimit) {
 TEST(ClientEvictionLimit, BytesPercentAndFloor) {
   EXPECT_EQ(ClientEvictionLimit(0, 1 << 30), 0);
   EXPECT_EQ(ClientEvictionLimit(10 << 20, 0), 10 << 20);
-  EXPECT_EQ(ClientEvictionLimit(1000, 0), 128 * 1024);  // at least 128 KiB
+  EXPECT_EQ(ClientEvictionLimit(1000, 0), 128 * 1024);       // at least 128 KiB
   EXPECT_EQ(ClientEvictionLimit(-10, 100 << 20), 10 << 20);  // 10% of maxmemory
-  EXPECT_EQ(ClientEvictionLimit(-10, 0), 0);  // a percentage without maxmemory: off
+  EXPECT_EQ(ClientEvictionLimit(-10, 0), 0);                 // a percentage without maxmemory: off
 }
 
 TEST(ClientLimits, ParsesCanonicalText) {

@@ -115,7 +115,8 @@ TEST(Engine, ActiveExpiryRemovesExpiredKeysWithoutReads) {
     for (int i = 0; i < 20000; ++i) {
       db.SetString("k" + std::to_string(i), "v", ExpireMode::kSet, now - 1, kSetEvent);
     }
-    for (int i = 0; i < 100; ++i) db.SetString("live" + std::to_string(i), "v", ExpireMode::kClear, -1, kSetEvent);
+    for (int i = 0; i < 100; ++i)
+      db.SetString("live" + std::to_string(i), "v", ExpireMode::kClear, -1, kSetEvent);
   }
   auto key_count = [&engine] {
     LockSet locks(engine);
