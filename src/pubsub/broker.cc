@@ -142,7 +142,10 @@ int64_t Broker::Publish(std::string_view channel, std::string_view message) {
   int64_t receivers = DeliverToChannel(Space::kClassic, "message", channel, message);
   if (pattern_subscriptions_.load(std::memory_order_relaxed) == 0) return receivers;
   std::shared_lock lock(patterns_mu_);
-  for (const auto& [pattern, subscribers] : patterns_) {
+  for (const auto& entry : patterns_) {
+    // Named references, not a structured binding: the frame builder below captures them.
+    const std::string& pattern = entry.first;
+    const std::vector<Subscriber*>& subscribers = entry.second;
     if (!GlobMatch(pattern, channel)) continue;
     Frames frames;
     for (Subscriber* s : subscribers) {

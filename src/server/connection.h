@@ -133,7 +133,6 @@ class Connection : public pubsub::Subscriber {
   bool flush_scheduled_ = false;
   bool close_after_flush_ = false;
   bool paused_ = false;
-  bool in_process_ = false;
   // Requests are held back (nothing run, nothing read) until the pending output drains.
   bool input_held_ = false;
   EventLoop::IoHandler handler_;

@@ -11,9 +11,8 @@
 #include "engine/engine.h"
 
 namespace {
-// The events the tests' writes record (Redis's names for SET and DEL).
+// The event the tests' writes record (Redis's name for SET).
 const weir::KeyEvent kSetEvent{weir::kNotifyString, "set"};
-const weir::KeyEvent kDelEvent{weir::kNotifyGeneric, "del"};
 }  // namespace
 
 namespace weir::engine {
