@@ -180,6 +180,12 @@ bool Connection::HandleRequest() {
     executing_ = false;
     mem_.argv_mem.store(0, std::memory_order_relaxed);
     set_resp(session_.resp);
+    if (outcome != commands::Dispatcher::Outcome::kDone && !pending_push_.empty()) {
+      // Nothing was replied (paused, or blocked until served): the pushes need not wait.
+      out_.append(pending_push_);
+      pending_push_.clear();
+      ScheduleFlush();
+    }
     if (outcome == commands::Dispatcher::Outcome::kPaused) {
       // Leave the request unconsumed; the server resumes us when the pause ends.
       paused_ = true;

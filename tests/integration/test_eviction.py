@@ -5,7 +5,7 @@ server reports, and the checks allow slack."""
 
 import pytest
 
-from conftest import wait_until
+from conftest import timeout, wait_until
 
 VALUE = b"x" * 1000
 OOM = "command not allowed when used memory > 'maxmemory'"
@@ -132,8 +132,16 @@ def test_allkeys_with_nothing_left_gives_oom(mm):
     fill(r, "p", 50)
     r.config_set("maxmemory-policy", "allkeys-random")
     r.config_set("maxmemory", 1)
-    with pytest.raises(Exception, match=OOM):
-        r.set("x", "y")
+    # Each command evicts before it runs, within a time budget (a slow sanitizer build may need
+    # several commands to empty the database): once nothing is left, writes get -OOM.
+    for _ in range(1000):
+        try:
+            r.set("x", "y")
+        except Exception as e:
+            assert OOM in str(e)
+            break
+    else:
+        pytest.fail("writes never got -OOM")
     assert r.dbsize() == 0
 
 
@@ -176,8 +184,9 @@ def test_used_memory_stays_near_maxmemory_under_flood(mm):
             p.set(f"f:{chunk}:{i}", VALUE)
         p.execute()
         peak = max(peak, used(r))
-    # 5000 KB written into a 2 MB budget: most was evicted, memory stayed near the limit.
-    assert peak <= limit + 200_000
+    # 5000 KB written into a 2 MB budget: most was evicted, memory stayed near the limit (a
+    # sanitizer build spends more of each command's eviction time budget per key).
+    assert peak <= limit + (200_000 if timeout(1) == 1 else 1_000_000)
     assert r.dbsize() < 4000
     assert evicted(r) > 1000
 
