@@ -371,6 +371,12 @@ class FuzzServer : public ServerApi {
     }
     return false;
   }
+  // The fuzzer's sessions have no connection to push to (no tracking redirect target exists).
+  bool WithClient(
+      uint64_t id,
+      const std::function<void(weir::pubsub::Subscriber&, const Session&)>& fn) override {
+    return false;
+  }
 
  private:
   std::unique_ptr<Session> NewSession() {
