@@ -77,7 +77,14 @@ void CmdSubscribe(CommandContext& ctx) { SubscribeChannels(ctx, Space::kClassic,
 void CmdUnsubscribe(CommandContext& ctx) {
   UnsubscribeChannels(ctx, Space::kClassic, "unsubscribe");
 }
-void CmdSSubscribe(CommandContext& ctx) { SubscribeChannels(ctx, Space::kShard, "ssubscribe"); }
+void CmdSSubscribe(CommandContext& ctx) {
+  // Inside EXEC (Redis's CLIENT_DENY_BLOCKING, which SUBSCRIBE and PSUBSCRIBE exempt MULTI from
+  // and SSUBSCRIBE does not).
+  if (ctx.session.in_multi) {
+    return ctx.reply.Error("ERR SSUBSCRIBE isn't allowed for a DENY BLOCKING client");
+  }
+  SubscribeChannels(ctx, Space::kShard, "ssubscribe");
+}
 void CmdSUnsubscribe(CommandContext& ctx) {
   UnsubscribeChannels(ctx, Space::kShard, "sunsubscribe");
 }

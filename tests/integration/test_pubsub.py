@@ -191,6 +191,15 @@ def test_shard_channels(r, raw):
     assert r.execute_command("SPUBLISH", "orders", "o2") == 0
 
 
+def test_ssubscribe_refused_inside_multi(raw):
+    c = raw()
+    assert c.call("MULTI") == b"OK"
+    assert c.call("SSUBSCRIBE", "orders") == b"QUEUED"
+    assert c.call("EXEC") == [
+        RespError("ERR SSUBSCRIBE isn't allowed for a DENY BLOCKING client")]
+    assert c.call("PING") == b"PONG"  # not subscribed
+
+
 # ---- raw RESP3 --------------------------------------------------------------
 
 
